@@ -1,0 +1,64 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+
+@pytest.mark.django_db
+def test_home_says_what_the_service_does(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert 'href="#main"' in html
+    assert 'id="main"' in html
+    assert "K visa" in html
+    assert "H-1B" in html
+    assert 'href="/check/"' in html
+    assert 'href="/programs/"' in html
+
+
+@pytest.mark.django_db
+def test_healthz_is_ok_when_the_database_answers(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_is_503_when_the_database_is_unreachable(client: Client) -> None:
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT="1")  # nothing listens there
+    try:
+        response = client.get("/healthz")
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+    assert client.get("/healthz").status_code == 200  # and it heals once the database is back
+
+
+@pytest.mark.django_db
+def test_static_files_are_served_by_whitenoise_with_far_future_cache(client: Client) -> None:
+    html = client.get("/").content.decode()
+    css = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)
+    assert css, "the stylesheet URL should carry a content hash"
+    response = client.get(css.group(1), HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response.status_code == 200
+    assert "max-age=31536000" in response["Cache-Control"]
+    assert "immutable" in response["Cache-Control"]
+    assert response["Content-Encoding"] in ("br", "gzip")
+    response.close()
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_404_in_the_site_style(client: Client) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "skip-link" in response.content.decode()

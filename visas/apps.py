@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VisasConfig(AppConfig):
+    name = "visas"
+    verbose_name = "Visa knowledge base"
