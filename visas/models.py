@@ -16,7 +16,21 @@ from visas import vocabulary as v
 from visas.vocabulary import choices
 
 
-class Source(models.Model):
+class LoadedContent(models.Model):
+    """A row the content loader can find again (by key) and tell whether an adviser changed."""
+
+    content_key = models.SlugField(
+        max_length=80,
+        blank=True,
+        help_text="Stable name of this item in the content file; empty for items made in admin.",
+    )
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Source(LoadedContent):
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200)
     url = models.URLField(max_length=500, help_text="Where an adviser can read it.")
@@ -39,12 +53,19 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_key"],
+                condition=~models.Q(content_key=""),
+                name="source_content_key_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.publisher})"
 
 
-class Program(models.Model):
+class Program(LoadedContent):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
     country = models.CharField(max_length=8, choices=choices(v.Country))
@@ -75,7 +96,7 @@ class Program(models.Model):
         return reverse("visas:program_detail", kwargs={"slug": self.slug})
 
 
-class CitedFact(models.Model):
+class CitedFact(LoadedContent):
     """What every statement about a program has: a source, an as-of date and a clarity label."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE)
@@ -88,6 +109,12 @@ class CitedFact(models.Model):
     class Meta:
         abstract = True
         ordering = ["display_order", "id"]
+
+
+def _content_key_unique(name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["program", "content_key"], condition=~models.Q(content_key=""), name=name
+    )
 
 
 class Criterion(CitedFact):
@@ -118,6 +145,7 @@ class Criterion(CitedFact):
                 | models.Q(clarity=v.Clarity.UNCLEAR),
                 name="criterion_unspecified_is_unclear",
             ),
+            _content_key_unique("criterion_content_key_unique"),
         ]
 
     def __str__(self) -> str:
@@ -166,6 +194,9 @@ class Caveat(CitedFact):
     text = models.TextField()
     history = HistoricalRecords()
 
+    class Meta(CitedFact.Meta):
+        constraints = [_content_key_unique("caveat_content_key_unique")]
+
     def __str__(self) -> str:
         return f"{self.program}: {self.title}"
 
@@ -178,6 +209,9 @@ class KeyFigure(CitedFact):
         VALIDITY = "validity", "Validity and stay"
         PROCESSING = "processing", "Processing time"
         TIMELINE = "timeline", "Timeline"
+        RIGHTS = "rights", "What you may do"
+        FAMILY = "family", "Family"
+        PERMANENT_RESIDENCE = "permanent_residence", "Path to permanent residence"
         OTHER = "other", "Other"
 
     class Payer(models.TextChoices):
@@ -230,6 +264,7 @@ class KeyFigure(CitedFact):
                 | models.Q(effective_to__gte=models.F("effective_from")),
                 name="figure_effective_range_ordered",
             ),
+            _content_key_unique("figure_content_key_unique"),
         ]
 
     def __str__(self) -> str:
