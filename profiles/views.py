@@ -1,13 +1,256 @@
-"""The applicant journey: questions, answers, result."""
+"""The applicant journey: questions, check your answers, result and share link.
+
+Every page works as plain HTML forms (POST, redirect, GET); with JavaScript, htmx swaps
+only the question region and keeps the browser's history.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseLocation
+from django_htmx.middleware import HtmxDetails
+
+from config.ratelimit import result_create_ratelimit
+from profiles import comparison, questions, services
+from profiles.models import Questionnaire, Result
+from visas import selectors
+from visas.vocabulary import FACTS, Fact, Priority
+
+RESULT_PAGE_CACHE_SECONDS = 60 * 60
+SESSION_QUESTIONNAIRE = "questionnaire_id"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+SESSION_RESULTS = "owned_results"
+QUESTION_REGION = "#question"
+
+
+def _questionnaire(request: HtmxHttpRequest) -> Questionnaire | None:
+    return services.questionnaire_get(questionnaire_id=request.session.get(SESSION_QUESTIONNAIRE))
+
+
+def _step_url(step: questions.Step, *, change: bool = False) -> str:
+    url = reverse("profiles:step", kwargs={"step_slug": step.slug})
+    return f"{url}?change=1" if change else url
+
+
+def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """Move on: htmx swaps the next question into the region; without JavaScript, redirect."""
+    if request.htmx:
+        return HttpResponseLocation(url, target=QUESTION_REGION, swap="outerHTML")
+    return redirect(url)
 
 
 @require_GET
-def start(request: HttpRequest) -> HttpResponse:
-    """Explain the questions before the first one."""
-    return render(request, "profiles/start.html")
+def start(request: HtmxHttpRequest) -> HttpResponse:
+    """Explain the questions before the first one, or offer to carry on."""
+    questionnaire = _questionnaire(request)
+    answers = questionnaire.answers if questionnaire else {}
+    resume = questions.first_unanswered(answers) if answers else None
+    return render(
+        request,
+        "profiles/start.html",
+        {
+            "first_url": _step_url(questions.STEPS[0]),
+            "has_answers": bool(answers),
+            "resume_url": _step_url(resume) if resume else reverse("profiles:answers"),
+        },
+    )
+
+
+@require_POST
+def restart(request: HtmxHttpRequest) -> HttpResponse:
+    """Forget this browser's answers and begin again."""
+    questionnaire = _questionnaire(request)
+    if questionnaire is not None:
+        questionnaire.delete()
+    request.session.pop(SESSION_QUESTIONNAIRE, None)
+    return redirect(_step_url(questions.STEPS[0]))
+
+
+@require_http_methods(["GET", "POST"])
+def question_step(request: HtmxHttpRequest, step_slug: str) -> HttpResponse:
+    """Show one question; on a valid answer save it and go to the next step that applies."""
+    questionnaire = _questionnaire(request)
+    answers = questionnaire.answers if questionnaire else {}
+    step = questions.step_get(step_slug, answers=answers)
+    change = request.GET.get("change") == "1"
+    if request.method == "POST":
+        form = step.form_class(request.POST)
+        if form.is_valid():
+            questionnaire = services.questionnaire_answer_save(
+                questionnaire=questionnaire, step=step, data=form.to_answers()
+            )
+            request.session[SESSION_QUESTIONNAIRE] = questionnaire.pk
+            return _go(request, _next_url(step, questionnaire.answers, change=change))
+    else:
+        form = step.form_class(initial=step.form_class.initial_from(answers))
+
+    number, total = questions.step_position(step, answers=answers)
+    previous = questions.previous_step(step, answers=answers)
+    if change:
+        back_url = reverse("profiles:answers")
+    elif previous is not None:
+        back_url = _step_url(previous)
+    else:
+        back_url = reverse("profiles:start")
+    template = "profiles/step.html#question" if request.htmx else "profiles/step.html"
+    return render(
+        request,
+        template,
+        {
+            "step": step,
+            "form": form,
+            "number": number,
+            "total": total,
+            "back_url": back_url,
+            "action_url": _step_url(step, change=change),
+            "single_field": len(form.fields) == 1 or step.slug in ("age", "experience"),
+        },
+    )
+
+
+def _next_url(step: questions.Step, answers: dict[str, object], *, change: bool) -> str:
+    """Where to go after answering: the next step, or back to the answers when changing one."""
+    if change:
+        missing = questions.first_unanswered(answers)
+        return _step_url(missing, change=True) if missing else reverse("profiles:answers")
+    following = questions.next_step(step, answers=answers)
+    return _step_url(following) if following else reverse("profiles:answers")
+
+
+def _answer_rows(answers: dict[str, object]) -> list[dict[str, str]]:
+    rows = []
+    for step in questions.applicable_steps(answers):
+        for key in step.keys:
+            if key == questions.PRIORITIES:
+                chosen = answers.get(key)
+                labels = [
+                    Priority(p).label
+                    for p in (chosen if isinstance(chosen, list) else [])
+                    if p in Priority._value2member_map_
+                ]
+                value = ", ".join(labels) if labels else "No particular priority"
+                question = "Your priorities"
+            else:
+                fact = Fact(key)
+                value = FACTS[fact].value_label(answers[key]) if key in answers else "Not answered"
+                question = fact.label
+            rows.append(
+                {"question": question, "answer": value, "change_url": _step_url(step, change=True)}
+            )
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+@result_create_ratelimit
+def answers(request: HtmxHttpRequest) -> HttpResponse:
+    """Check your answers; confirming them creates a result with a share link."""
+    questionnaire = _questionnaire(request)
+    if questionnaire is None or not questionnaire.answers:
+        return redirect("profiles:start")
+    missing = questions.first_unanswered(questionnaire.answers)
+    if request.method == "POST":
+        if missing is not None:
+            messages.warning(request, "Answer this question before you see your result.")
+            return redirect(_step_url(missing))
+        result = services.result_create(answers=questionnaire.answers)
+        owned = request.session.get(SESSION_RESULTS, [])
+        request.session[SESSION_RESULTS] = [*owned[-49:], result.token]
+        return redirect(result)
+    template = "profiles/answers.html#question" if request.htmx else "profiles/answers.html"
+    return render(
+        request,
+        template,
+        {
+            "rows": _answer_rows(questionnaire.answers),
+            "missing_url": _step_url(missing) if missing else "",
+        },
+    )
+
+
+def _owned(request: HtmxHttpRequest, token: str) -> bool:
+    return token in request.session.get(SESSION_RESULTS, [])
+
+
+@require_GET
+def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """A result, read-only for anyone with the link; its creator may delete it."""
+    result = get_object_or_404(Result, token=token)
+    services.result_mark_viewed(result=result)
+    current = selectors.program_revisions(slugs=list(result.revisions))
+    changed = [
+        r["program"]["name"]
+        for r in result.snapshot
+        if current.get(r["program"]["slug"]) != result.revisions.get(r["program"]["slug"])
+    ]
+    slugs = comparison.columns_choose(result.snapshot, request.GET.getlist("programs"))
+    is_owner = _owned(request, token)
+    # The snapshot never changes, so its rendering can be reused: but not a page that offers a
+    # re-check (it carries a form token) or shows a one-off message.
+    cacheable = not changed and not list(messages.get_messages(request))
+    cache_key = f"result-page:{token}:{','.join(slugs)}:{int(is_owner)}:{request.get_host()}"
+    html = cache.get(cache_key) if cacheable else None
+    if html is not None:
+        response = HttpResponse(html)
+    else:
+        columns = [r for slug in slugs for r in result.snapshot if r["program"]["slug"] == slug]
+        response = render(
+            request,
+            "profiles/result.html",
+            {
+                "result": result,
+                "columns": columns,
+                "rows": comparison.rows_build(
+                    result.snapshot, slugs=slugs, priorities=result.priorities
+                ),
+                "other_programs": [r["program"] for r in result.snapshot],
+                "shown_slugs": slugs,
+                "deciding": comparison.deciding_answers(result.snapshot, result.answers),
+                "other_caveats": [comparison.remaining_caveats(r) for r in columns],
+                "changed_programs": changed,
+                "is_owner": is_owner,
+                "share_url": request.build_absolute_uri(result.get_absolute_url()),
+            },
+        )
+        if cacheable:
+            cache.set(cache_key, response.content, RESULT_PAGE_CACHE_SECONDS)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_POST
+@result_create_ratelimit
+def result_recheck(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """Evaluate the same answers against today's rules, as a new result."""
+    old = get_object_or_404(Result, token=token)
+    new = services.result_create(answers=old.answers)
+    owned = request.session.get(SESSION_RESULTS, [])
+    request.session[SESSION_RESULTS] = [*owned[-49:], new.token]
+    return redirect(new)
+
+
+@require_http_methods(["GET", "POST"])
+def result_delete(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """Ask, then delete a result; only the browser that created it may."""
+    result = get_object_or_404(Result, token=token)
+    if not _owned(request, token):
+        raise Http404("Only the person who created this result can delete it.")
+    if request.method == "POST":
+        services.result_delete(result=result)  # its cached pages die with it: 404 comes first
+        request.session[SESSION_RESULTS] = [
+            t for t in request.session[SESSION_RESULTS] if t != token
+        ]
+        messages.success(request, "Your result and its link have been deleted.")
+        return redirect("profiles:start")
+    response = render(request, "profiles/result_delete.html", {"result": result})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -25,6 +25,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _serve_unchanged(application):  # type: ignore[no-untyped-def]
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[object]:
+    """pytest-django's live server, its static files served by WhiteNoise as in production.
+
+    Its default static handler looks hashed file names up in the source folders and answers
+    404, so pages would load without their CSS and JavaScript.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = _serve_unchanged
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for the session; a missing browser fails, never skips."""

@@ -33,7 +33,12 @@ class LoadedContent(models.Model):
 class Source(LoadedContent):
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200)
-    url = models.URLField(max_length=500, help_text="Where an adviser can read it.")
+    url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Where an adviser can read it. Leave empty only when it has no known web "
+        "address (e.g. a stored copy) and say so in the note.",
+    )
     published_on = models.DateField(
         null=True, blank=True, help_text="Leave empty when the source is undated."
     )

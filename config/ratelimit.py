@@ -1,0 +1,97 @@
+"""Who a client is, and how often it may create results.
+
+The client is ``REMOTE_ADDR``, or with ``NUM_PROXIES`` trusted reverse proxies in front, the
+address the outermost of them saw (``X-Forwarded-For`` counted from the right, since a client
+can write anything at its left end). Counts live in the shared cache, so every worker process
+sees the same numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_ratelimit.decorators import ratelimit
+
+RESULT_CREATE_GROUP = "result-create"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address as the nearest trusted proxy (or the socket) saw it."""
+    # No socket address (in-process test clients): an address the lock-out log accepts.
+    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
+    proxies = settings.NUM_PROXIES
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if len(forwarded) < proxies:
+        return forwarded[0] if forwarded else remote
+    return forwarded[-proxies]
+
+
+def client_key(group: str, request: HttpRequest) -> str:
+    """Rate-limit key: the client address, IPv6 clients by their /64 network."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
+
+
+def result_create_rate(group: str, request: HttpRequest) -> str:
+    """Read at request time so RESULT_CREATE_RATE can be changed without touching views."""
+    return str(settings.RESULT_CREATE_RATE)
+
+
+# Put on every view that creates a result: `@result_create_ratelimit`.
+result_create_ratelimit: Callable[[Any], Any] = ratelimit(
+    group=RESULT_CREATE_GROUP,
+    key=client_key,
+    rate=result_create_rate,
+    method="POST",
+    block=True,
+)
+
+
+class AtomicDatabaseCache(DatabaseCache):
+    """Django's DatabaseCache whose ``incr`` locks the row and keeps the entry's expiry.
+
+    The stock ``incr`` reads, then writes back with the default timeout: two processes can
+    both read 4 and write 5, and a rate-limit window would be stretched or cut short.
+    """
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> Any:
+        key = self.make_and_validate_key(key, version=version)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT value, expires FROM {table} WHERE cache_key = %s FOR UPDATE",
+                [key],
+            )
+            row = cursor.fetchone()
+            if row is None or row[1] < timezone.now():
+                raise ValueError(f"Key '{key}' not found.")
+            value = pickle.loads(base64.b64decode(row[0].encode())) + delta
+            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            cursor.execute(
+                f"UPDATE {table} SET value = %s WHERE cache_key = %s",
+                [encoded, key],
+            )
+        return value

@@ -1,0 +1,36 @@
+"""An applicant's saved answers, and the results shared by link."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+
+class Questionnaire(models.Model):
+    """Answers saved at every step, keyed by applicant fact (see visas.vocabulary.Fact)."""
+
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Questionnaire {self.pk}"
+
+
+class Result(models.Model):
+    """A snapshot of one evaluation: what was shown then, with the rules' revisions."""
+
+    token = models.CharField(max_length=64, unique=True)
+    answers = models.JSONField(help_text="The answers evaluated (for a re-check with new rules).")
+    snapshot = models.JSONField(help_text="The evaluation of every program, as shown.")
+    revisions = models.JSONField(help_text="Program slug -> revision evaluated.")
+    priorities = models.JSONField(default=list, blank=True)
+    evaluated_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_viewed_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Result {self.token[:6]}…"
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:result", kwargs={"token": self.token})

@@ -1,0 +1,77 @@
+"""Writes of the applicant journey: saving answers, creating and removing results."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from profiles import questions
+from profiles.models import Questionnaire, Result
+from visas import rules, selectors
+
+RESULT_TOKEN_BYTES = 32  # 256 random bits: unguessable share links
+RESULT_KEEP_DAYS = 180
+VIEW_STAMP_EVERY = timedelta(hours=12)  # a result's "last viewed" need not be written per view
+
+
+def questionnaire_get(*, questionnaire_id: int | None) -> Questionnaire | None:
+    if questionnaire_id is None:
+        return None
+    return Questionnaire.objects.filter(pk=questionnaire_id).first()
+
+
+@transaction.atomic
+def questionnaire_answer_save(
+    *, questionnaire: Questionnaire | None, step: questions.Step, data: dict[str, Any]
+) -> Questionnaire:
+    """Save one step's answers; the questionnaire is created with the first answer."""
+    if questionnaire is None:
+        questionnaire = Questionnaire(answers={})
+    else:
+        # Lock the row so two tabs saving at once do not drop each other's answers.
+        questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    questionnaire.answers = {**questionnaire.answers, **data}
+    questionnaire.save()
+    return questionnaire
+
+
+@transaction.atomic
+def result_create(*, answers: dict[str, Any], today: date | None = None) -> Result:
+    """Evaluate the answers against today's rules and store the outcome as a snapshot."""
+    today = today or timezone.localdate()
+    evaluated = questions.applicable_answers(answers)
+    programs = selectors.program_rules_list()
+    results = rules.evaluate(programs, evaluated, today=today)
+    priorities = [p for p in answers.get(questions.PRIORITIES, []) if isinstance(p, str)]
+    return Result.objects.create(
+        token=secrets.token_urlsafe(RESULT_TOKEN_BYTES),
+        answers=evaluated | {questions.PRIORITIES: priorities},
+        snapshot=[rules.result_to_dict(result) for result in results],
+        revisions={program.slug: program.revision for program in programs},
+        priorities=priorities,
+        evaluated_on=today,
+        last_viewed_at=timezone.now(),
+    )
+
+
+def result_mark_viewed(*, result: Result) -> None:
+    """Keep a viewed result alive; written at most twice a day per result."""
+    now = timezone.now()
+    if now - result.last_viewed_at >= VIEW_STAMP_EVERY:
+        Result.objects.filter(pk=result.pk).update(last_viewed_at=now)
+        result.last_viewed_at = now
+
+
+def result_delete(*, result: Result) -> None:
+    result.delete()
+
+
+def results_remove_stale(*, now: Any = None) -> int:
+    """Remove results nobody has viewed for RESULT_KEEP_DAYS days; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=RESULT_KEEP_DAYS)
+    deleted, _ = Result.objects.filter(last_viewed_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,124 @@
+"""Rate limits: result creation per client (django-ratelimit) and advisers' logins (django-axes),
+both counted in the database shared by every process."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test import Client, RequestFactory
+
+from config.ratelimit import AtomicDatabaseCache, client_ip, client_key
+
+CREATE = "/test-only/create/"
+
+
+@pytest.fixture
+def limit_of_three(settings):  # type: ignore[no-untyped-def]
+    settings.RESULT_CREATE_RATE = "3/h"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.urls("tests.config.ratelimit_urls")
+@pytest.mark.django_db
+@pytest.mark.usefixtures("limit_of_three")
+def test_result_creation_is_limited_per_client_with_a_readable_429() -> None:
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    assert [client.post(CREATE).status_code for _ in range(3)] == [201, 201, 201]
+    refused = client.post(CREATE)
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "<h1>Too many attempts</h1>" in html
+    assert "Your saved answers are kept" in html
+    assert "Content-Security-Policy" in refused.headers
+    # Reading is never limited, and another client has its own allowance.
+    assert client.get(CREATE).status_code == 200
+    assert Client(REMOTE_ADDR="203.0.113.8").post(CREATE).status_code == 201
+
+
+@pytest.mark.urls("tests.config.ratelimit_urls")
+@pytest.mark.django_db
+@pytest.mark.usefixtures("limit_of_three")
+def test_forged_forwarded_for_does_not_escape_the_limit() -> None:
+    statuses = [
+        Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        .post(CREATE)
+        .status_code
+        for n in range(5)
+    ]
+    assert statuses == [201, 201, 201, 429, 429]
+
+
+def test_client_address_behind_trusted_proxies(settings) -> None:  # type: ignore[no-untyped-def]
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4, 10.0.0.1"
+    )
+    settings.NUM_PROXIES = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.NUM_PROXIES = 2  # two proxies: the outer one appended what it saw
+    assert client_ip(request) == "198.51.100.4"
+    ipv6 = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:3:4:5:6")
+    settings.NUM_PROXIES = 0
+    assert client_key("g", ipv6) == "2001:db8:1:2::"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_is_atomic_across_connections() -> None:
+    """Parallel increments from separate database connections lose no count."""
+    cache.clear()
+    cache.add("parallel-counter", 0, 60)
+
+    def increment(_: int) -> None:
+        try:
+            for _ in range(10):
+                cache.incr("parallel-counter")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(increment, range(4)))
+    assert cache.get("parallel-counter") == 40
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_incr_keeps_the_window_expiry() -> None:
+    cache.clear()
+    cache.add("window", 0, 3600)
+    cache.incr("window")
+    assert isinstance(caches["default"], AtomicDatabaseCache)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT expires - now() FROM django_cache")
+        (remaining,) = cursor.fetchone()
+    assert remaining.total_seconds() > 3000  # not cut back to the 300 s default
+    with pytest.raises(ValueError, match="not found"):
+        cache.incr("missing")
+
+
+@pytest.mark.django_db
+def test_admin_login_is_locked_after_repeated_failures(settings) -> None:  # type: ignore[no-untyped-def]
+    get_user_model().objects.create_user("adviser", password="Right-pass-123", is_staff=True)
+    login_url = f"/{settings.ADMIN_URL}login/"
+    client = Client(REMOTE_ADDR="192.0.2.10")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(login_url, {"username": "adviser", "password": "wrong"})
+        assert response.status_code == 200
+    locked = client.post(login_url, {"username": "adviser", "password": "wrong"})
+    assert locked.status_code == 429
+    assert "<h1>Too many attempts</h1>" in locked.content.decode()
+    # The failures are stored in the database, where every worker process reads them.
+    assert AccessAttempt.objects.filter(username="adviser").exists()
+    assert isinstance(AxesProxyHandler.get_implementation(), AxesDatabaseHandler)
+    # Even the right password is refused during the lock-out, from any address.
+    right = {"username": "adviser", "password": "Right-pass-123"}
+    assert client.post(login_url, right).status_code == 429
+    assert Client(REMOTE_ADDR="192.0.2.99").post(login_url, right).status_code == 429
+    assert "_auth_user_id" not in client.session

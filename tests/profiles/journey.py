@@ -1,0 +1,35 @@
+"""Answers for whole journeys, step by step, as a browser would post them."""
+
+from __future__ import annotations
+
+INDIAN_STEM_GRADUATE: list[tuple[str, dict[str, object]]] = [
+    ("citizenship", {"citizenship": "IN"}),
+    ("residence", {"residence": "IN"}),
+    ("age", {"age": "27"}),
+    ("degree", {"degree": "bachelor"}),
+    ("field", {"field": "stem"}),
+    ("institution", {"degree_country": "IN", "institution": "national"}),
+    ("experience", {"stem_experience": "3"}),
+    ("academic-role", {"academic_role": "no"}),
+    ("job-offer", {"job_offer": "none"}),
+    ("languages", {"mandarin": "none", "english": "professional"}),
+    ("family", {"family": "alone"}),
+    ("priorities", {"priorities": ["independence", "low_cost"]}),
+]
+
+US_MASTERS_ON_OPT: list[tuple[str, dict[str, object]]] = [
+    ("citizenship", {"citizenship": "IN"}),
+    ("residence", {"residence": "US"}),
+    ("us-status", {"us_status": "f1_opt"}),
+    ("age", {"age": "25"}),
+    ("degree", {"degree": "master"}),
+    ("field", {"field": "stem"}),
+    ("institution", {"degree_country": "US", "institution": "world_top"}),
+    ("experience", {"stem_experience": "1"}),
+    ("academic-role", {"academic_role": "no"}),
+    ("job-offer", {"job_offer": "us"}),
+    ("us-offer", {"employer_type": "company", "wage_level": "2", "sponsor": "yes"}),
+    ("languages", {"mandarin": "none", "english": "native"}),
+    ("family", {"family": "spouse"}),
+    ("priorities", {"priorities": ["permanent_residence"]}),
+]
