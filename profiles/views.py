@@ -6,11 +6,15 @@ only the question region and keeps the browser's history.
 
 from __future__ import annotations
 
+import gzip
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseLocation
 from django_htmx.middleware import HtmxDetails
@@ -29,7 +33,10 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-SESSION_RESULTS = "owned_results"
+# The results this browser created, in a signed cookie of their own: the result page can
+# tell its creator without reading the session (one database round trip less per view).
+OWNED_COOKIE = "owned_results"
+OWNED_MAX = 20  # the newest ones; keeps the cookie well under 4 KB
 QUESTION_REGION = "#question"
 
 
@@ -163,9 +170,7 @@ def answers(request: HtmxHttpRequest) -> HttpResponse:
             messages.warning(request, "Answer this question before you see your result.")
             return redirect(_step_url(missing))
         result = services.result_create(answers=questionnaire.answers)
-        owned = request.session.get(SESSION_RESULTS, [])
-        request.session[SESSION_RESULTS] = [*owned[-49:], result.token]
-        return redirect(result)
+        return _owned_set(request, redirect(result), [*_owned_tokens(request), result.token])
     template = "profiles/answers.html#question" if request.htmx else "profiles/answers.html"
     return render(
         request,
@@ -177,31 +182,70 @@ def answers(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-def _owned(request: HtmxHttpRequest, token: str) -> bool:
-    return token in request.session.get(SESSION_RESULTS, [])
+def _owned_tokens(request: HttpRequest) -> list[str]:
+    value = request.get_signed_cookie(OWNED_COOKIE, default="", salt=OWNED_COOKIE) or ""
+    return [token for token in value.split(",") if token]
+
+
+def _owned_set(request: HttpRequest, response: HttpResponse, tokens: list[str]) -> HttpResponse:
+    response.set_signed_cookie(
+        OWNED_COOKIE,
+        ",".join(tokens[-OWNED_MAX:]),
+        salt=OWNED_COOKIE,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _owned(request: HttpRequest, token: str) -> bool:
+    return token in _owned_tokens(request)
+
+
+def _cached_page_response(request: HtmxHttpRequest, compressed: bytes) -> HttpResponse:
+    """A cached result page, gzip-compressed once. Compressing per request (with BREACH
+    padding) is needed only for pages carrying secrets; these hold no form token."""
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(compressed)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed))
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 @require_GET
 def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """A result, read-only for anyone with the link; its creator may delete it."""
-    result = get_object_or_404(Result, token=token)
+    # One round trip: the result (its large snapshot only if the page must be rendered) with
+    # the programs' current revisions.
+    result = get_object_or_404(
+        Result.objects.defer("snapshot").annotate(
+            current_revisions=selectors.program_revisions_expression()
+        ),
+        token=token,
+    )
     services.result_mark_viewed(result=result)
-    current = selectors.program_revisions(slugs=list(result.revisions))
-    changed = [
-        r["program"]["name"]
-        for r in result.snapshot
-        if current.get(r["program"]["slug"]) != result.revisions.get(r["program"]["slug"])
-    ]
-    slugs = comparison.columns_choose(result.snapshot, request.GET.getlist("programs"))
+    current: dict[str, int] = result.current_revisions  # type: ignore[attr-defined]
+    changed_slugs = {slug for slug, rev in result.revisions.items() if current.get(slug) != rev}
+    requested = sorted(set(request.GET.getlist("programs")) & set(result.revisions))
     is_owner = _owned(request, token)
     # The snapshot never changes, so its rendering can be reused: but not a page that offers a
     # re-check (it carries a form token) or shows a one-off message.
-    cacheable = not changed and not list(messages.get_messages(request))
-    cache_key = f"result-page:{token}:{','.join(slugs)}:{int(is_owner)}:{request.get_host()}"
-    html = cache.get(cache_key) if cacheable else None
-    if html is not None:
-        response = HttpResponse(html)
+    cacheable = not changed_slugs and not list(messages.get_messages(request))
+    cache_key = (
+        f"result-page-gz:{token}:{','.join(requested) or '-'}:{int(is_owner)}:{request.get_host()}"
+    )
+    compressed = cache.get(cache_key) if cacheable else None
+    if compressed is not None:
+        response = _cached_page_response(request, compressed)
     else:
+        changed = [
+            r["program"]["name"] for r in result.snapshot if r["program"]["slug"] in changed_slugs
+        ]
+        slugs = comparison.columns_choose(result.snapshot, requested)
         columns = [r for slug in slugs for r in result.snapshot if r["program"]["slug"] == slug]
         response = render(
             request,
@@ -222,7 +266,7 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
             },
         )
         if cacheable:
-            cache.set(cache_key, response.content, RESULT_PAGE_CACHE_SECONDS)
+            cache.set(cache_key, gzip.compress(response.content), RESULT_PAGE_CACHE_SECONDS)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -233,9 +277,7 @@ def result_recheck(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """Evaluate the same answers against today's rules, as a new result."""
     old = get_object_or_404(Result, token=token)
     new = services.result_create(answers=old.answers)
-    owned = request.session.get(SESSION_RESULTS, [])
-    request.session[SESSION_RESULTS] = [*owned[-49:], new.token]
-    return redirect(new)
+    return _owned_set(request, redirect(new), [*_owned_tokens(request), new.token])
 
 
 @require_http_methods(["GET", "POST"])
@@ -246,11 +288,9 @@ def result_delete(request: HtmxHttpRequest, token: str) -> HttpResponse:
         raise Http404("Only the person who created this result can delete it.")
     if request.method == "POST":
         services.result_delete(result=result)  # its cached pages die with it: 404 comes first
-        request.session[SESSION_RESULTS] = [
-            t for t in request.session[SESSION_RESULTS] if t != token
-        ]
         messages.success(request, "Your result and its link have been deleted.")
-        return redirect("profiles:start")
+        remaining = [t for t in _owned_tokens(request) if t != token]
+        return _owned_set(request, redirect("profiles:start"), remaining)
     response = render(request, "profiles/result_delete.html", {"result": result})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -11,7 +11,9 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db import connection
+from django.db.models import JSONField, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 
 from visas import rules
 from visas.models import Caveat, Criterion, KeyFigure, Program, Source
@@ -35,6 +37,17 @@ def program_rules_list(*, slugs: Sequence[str] | None = None) -> list[rules.Prog
 def program_revisions(*, slugs: Sequence[str]) -> dict[str, int]:
     """The current revision of each of these programs that still exists, by slug."""
     return dict(Program.objects.filter(slug__in=list(slugs)).values_list("slug", "revision"))
+
+
+def program_revisions_expression() -> RawSQL:
+    """Every program's current revision as one JSON object {slug: revision}, for annotating
+    another query with it (one round trip instead of two on hot pages)."""
+    table = connection.ops.quote_name(Program._meta.db_table)
+    return RawSQL(
+        f"SELECT COALESCE(jsonb_object_agg(slug, revision), '{{}}'::jsonb) FROM {table}",
+        [],
+        output_field=JSONField(),
+    )
 
 
 _Cited = TypeVar("_Cited", Criterion, KeyFigure, Caveat)

@@ -11,10 +11,8 @@
     target.focus();
   }
 
-  document.addEventListener("htmx:afterSettle", function (event) {
-    focusAfterSwap(event.detail.elt || document);
-    var title = document.querySelector("[data-page-title]");
-    if (title) document.title = title.getAttribute("data-page-title");
+  document.addEventListener("htmx:afterSettle", function () {
+    focusAfterSwap(document);
   });
 
   // On a full page load with errors, focus the error summary too.
