@@ -379,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="", help="e.g. 1,8,32")
     parser.add_argument("--no-profile", action="store_true", help="do not profile misses")
     args = parser.parse_args(argv)
-    seconds = args.seconds or (1.0 if args.quick else 3.5)
+    seconds = args.seconds or (1.0 if args.quick else 5.0)
     levels = [int(c) for c in (args.concurrency or ("1,8" if args.quick else "1,8,32")).split(",")]
 
     started = time.monotonic()

@@ -136,6 +136,16 @@ else:
         }
     }
 
+# Rendered result pages, per process. Safe because every view first reads the result and the
+# programs' revisions from the database: a deleted result is a 404 and a changed program
+# skips this cache, so nothing stale is ever served. Bounded: about 12 KB an entry.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "result-pages",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=500)},
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -10,7 +10,7 @@ import gzip
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,6 @@ from profiles.models import Questionnaire, Result
 from visas import selectors
 from visas.vocabulary import FACTS, Fact, Priority
 
-RESULT_PAGE_CACHE_SECONDS = 60 * 60
 SESSION_QUESTIONNAIRE = "questionnaire_id"
 
 
@@ -222,9 +221,9 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
     # One round trip: the result (its large snapshot only if the page must be rendered) with
     # the programs' current revisions.
     result = get_object_or_404(
-        Result.objects.defer("snapshot").annotate(
-            current_revisions=selectors.program_revisions_expression()
-        ),
+        Result.objects.only(
+            "token", "revisions", "priorities", "evaluated_on", "last_viewed_at"
+        ).annotate(current_revisions=selectors.program_revisions_expression()),
         token=token,
     )
     services.result_mark_viewed(result=result)
@@ -238,7 +237,7 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
     cache_key = (
         f"result-page-gz:{token}:{','.join(requested) or '-'}:{int(is_owner)}:{request.get_host()}"
     )
-    compressed = cache.get(cache_key) if cacheable else None
+    compressed = caches["pages"].get(cache_key) if cacheable else None
     if compressed is not None:
         response = _cached_page_response(request, compressed)
     else:
@@ -266,7 +265,7 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
             },
         )
         if cacheable:
-            cache.set(cache_key, gzip.compress(response.content), RESULT_PAGE_CACHE_SECONDS)
+            caches["pages"].set(cache_key, gzip.compress(response.content))
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
