@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from tests.profiles.journey import INDIAN_STEM_GRADUATE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results"
 REPORT = BASE_DIR / "bench" / "REPORT.md"
@@ -42,21 +44,8 @@ TARGET_RATIO = 0.5  # result and share pages against /healthz, at concurrency 8
 TARGET_RATIO_AT = 8
 TARGET_FIRST_VISIT_BYTES = 60 * 1024
 
-# One whole journey, as a browser posts it (the profiles app's own test journey).
-JOURNEY: list[tuple[str, dict[str, Any]]] = [
-    ("citizenship", {"citizenship": "IN"}),
-    ("residence", {"residence": "IN"}),
-    ("age", {"age": "27"}),
-    ("degree", {"degree": "bachelor"}),
-    ("field", {"field": "stem"}),
-    ("institution", {"degree_country": "IN", "institution": "national"}),
-    ("experience", {"stem_experience": "3"}),
-    ("academic-role", {"academic_role": "no"}),
-    ("job-offer", {"job_offer": "none"}),
-    ("languages", {"mandarin": "none", "english": "professional"}),
-    ("family", {"family": "alone"}),
-    ("priorities", {"priorities": ["independence", "low_cost"]}),
-]
+# One whole journey, as a browser posts it: the profiles app's own test journey.
+JOURNEY = INDIAN_STEM_GRADUATE
 
 
 def production_environment() -> dict[str, str]:
