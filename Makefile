@@ -13,7 +13,7 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklm
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
 .PHONY: help install install-dev run test lint typecheck migrations-check pytest browser bench \
-	lock load-content adviser stop-db clean ci
+	lock load-content adviser stop-db clean ci messages
 
 help:
 	@echo "make run    serve the site on http://$(HOST):$(PORT)"
@@ -81,6 +81,18 @@ ci: test
 
 bench: install-dev
 	$(BIN)/python -m bench.run
+
+# Translation catalogues (see "Adding a translation" in the README). Needs GNU gettext
+# (Debian: apt-get install gettext). `make messages LOCALE=fr` starts or updates French;
+# `make messages` updates every language in locale/. The database is not needed: a dummy
+# DATABASE_URL keeps the settings from starting the embedded PostgreSQL.
+LOCALE ?=
+messages: install
+	@command -v xgettext >/dev/null || { echo "makemessages needs GNU gettext: install it (Debian: apt-get install gettext)."; exit 1; }
+	@mkdir -p locale
+	DATABASE_URL=$${DATABASE_URL:-postgres://unused@localhost/unused} $(RUN_ENV) $(BIN)/python manage.py \
+		makemessages $(if $(LOCALE),-l $(LOCALE),--all) \
+		--ignore=.venv --ignore=staticfiles --ignore=.pgdata --ignore=tests
 
 lock: install-dev
 	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links \

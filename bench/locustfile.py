@@ -18,6 +18,7 @@ from locust.contrib.fasthttp import FastHttpUser
 from bench.endpoints import Endpoint, endpoints
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 SESSION_COOKIE = "sessionid"
 
 
@@ -29,18 +30,24 @@ def user_class(endpoint: Endpoint, session_key: str = "") -> type[FastHttpUser]:
         network_timeout = 30.0
         connection_timeout = 10.0
         csrf_token = ""
+        cookie = f"{SESSION_COOKIE}={session_key}" if endpoint.session and session_key else ""
 
         def on_start(self) -> None:
             if endpoint.method == "POST":
-                page = self.client.get(endpoint.path, name="(csrf token)")
+                headers = {"Cookie": self.cookie} if self.cookie else {}
+                page = self.client.get(endpoint.path, name="(csrf token)", headers=headers)
                 match = CSRF_INPUT.search(page.text or "")
                 self.csrf_token = match.group(1) if match else ""
+                # With a session sent by hand, the CSRF cookie must be sent by hand too.
+                set_cookie = CSRF_COOKIE.search(page.headers.get("Set-Cookie") or "")
+                if self.cookie and set_cookie:
+                    self.cookie = f"{self.cookie}; csrftoken={set_cookie.group(1)}"
 
         @task
         def hit(self) -> None:
             kwargs: dict[str, Any] = {"name": endpoint.name, "catch_response": True}
-            if endpoint.session and session_key:
-                kwargs["headers"] = {"Cookie": f"{SESSION_COOKIE}={session_key}"}
+            if self.cookie:
+                kwargs["headers"] = {"Cookie": self.cookie}
             if endpoint.method == "POST":
                 kwargs["data"] = {"csrfmiddlewaretoken": self.csrf_token, **dict(endpoint.form)}
                 kwargs["allow_redirects"] = False

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     # gzip header with random bytes against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Picks the language (cookie, then Accept-Language) after the session exists and before
+    # CommonMiddleware, as Django's documentation orders them.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -157,7 +160,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# British English source strings. LANGUAGES lists the languages with a catalogue in
+# LOCALE_PATHS (see "Adding a translation" in the README); "en-gb" falls back to "en".
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

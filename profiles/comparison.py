@@ -1,43 +1,58 @@
-"""Turn a stored evaluation snapshot into the side-by-side rows of the result page.
+"""Turn evaluated programs into the side-by-side rows of the result page.
 
-Pure functions over the snapshot (plain dicts from visas.rules.result_to_dict): no request,
-no ORM, so a shared result renders exactly as it was evaluated.
+Pure functions over :class:`visas.wording.ProgramView` objects (read from a stored snapshot):
+no request, no ORM, so a shared result renders exactly as it was evaluated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from visas.vocabulary import Fact, Priority
+from django.utils.translation import gettext as _
 
-Snapshot = Sequence[Mapping[str, Any]]
+from visas import rules, wording
+from visas.vocabulary import CaveatCategory, Fact, FigureKind, Priority
 
-# Row key -> (heading, figure kinds, caveat categories, criterion facts)
-ROWS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "job_offer": (
-        "Job offer and employer",
-        (),
-        ("employer_dependence",),
-        (Fact.JOB_OFFER, Fact.SPONSOR, Fact.EMPLOYER_TYPE),
+
+@dataclass(frozen=True)
+class Topic:
+    heading: Callable[[], str]
+    kinds: tuple[FigureKind, ...] = ()
+    categories: tuple[CaveatCategory, ...] = ()
+    facts: tuple[Fact, ...] = ()
+
+
+# Topic rows in page order; headings are functions so they are worded in the active language.
+TOPICS: dict[str, Topic] = {
+    "job_offer": Topic(
+        lambda: _("Job offer and employer"),
+        categories=(CaveatCategory.EMPLOYER_DEPENDENCE,),
+        facts=(Fact.JOB_OFFER, Fact.SPONSOR, Fact.EMPLOYER_TYPE),
     ),
-    "costs": ("Who pays what", ("fee",), ("employer_cost",), ()),
-    "odds": ("Odds and caps", ("cap", "selection_rate"), ("lottery",), (Fact.WAGE_LEVEL,)),
-    "timeline": ("Timeline", ("timeline", "processing"), (), ()),
-    "stay": ("Length of stay", ("validity",), (), ()),
-    "rights": ("What you may do", ("rights",), (), ()),
-    "family": ("Family", ("family",), ("family",), (Fact.FAMILY,)),
-    "permanent_residence": (
-        "Path to permanent residence",
-        ("permanent_residence",),
-        ("permanent_residence",),
-        (),
+    "costs": Topic(lambda: _("Who pays what"), (FigureKind.FEE,), (CaveatCategory.EMPLOYER_COST,)),
+    "odds": Topic(
+        lambda: _("Odds and caps"),
+        (FigureKind.CAP, FigureKind.SELECTION_RATE),
+        (CaveatCategory.LOTTERY,),
     ),
-    "language": ("Language", (), ("language",), (Fact.MANDARIN, Fact.ENGLISH)),
+    "timeline": Topic(lambda: _("Timeline"), (FigureKind.TIMELINE, FigureKind.PROCESSING)),
+    "stay": Topic(lambda: _("Length of stay"), (FigureKind.VALIDITY,)),
+    "rights": Topic(lambda: _("What you may do"), (FigureKind.RIGHTS,)),
+    "family": Topic(
+        lambda: _("Family"), (FigureKind.FAMILY,), (CaveatCategory.FAMILY,), (Fact.FAMILY,)
+    ),
+    "permanent_residence": Topic(
+        lambda: _("Path to permanent residence"),
+        (FigureKind.PERMANENT_RESIDENCE,),
+        (CaveatCategory.PERMANENT_RESIDENCE,),
+    ),
+    "language": Topic(
+        lambda: _("Language"), categories=(CaveatCategory.LANGUAGE,), facts=(Fact.MANDARIN,)
+    ),
 }
 
-PRIORITY_ROWS: dict[str, tuple[str, ...]] = {
+PRIORITY_ROWS: dict[Priority, tuple[str, ...]] = {
     Priority.PERMANENT_RESIDENCE: ("permanent_residence",),
     Priority.INDEPENDENCE: ("job_offer",),
     Priority.LOW_COST: ("costs",),
@@ -50,13 +65,11 @@ PRIORITY_ROWS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Cell:
-    figures: list[Mapping[str, Any]] = field(default_factory=list)
-    caveats: list[Mapping[str, Any]] = field(default_factory=list)
-    criteria: list[Mapping[str, Any]] = field(default_factory=list)
+    entries: list[wording.Entry] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.figures or self.caveats or self.criteria)
+        return not self.entries
 
 
 @dataclass(frozen=True)
@@ -69,66 +82,92 @@ class Row:
 
 
 def columns_choose(
-    snapshot: Snapshot, requested: Iterable[str], *, default_count: int = 2
-) -> list[str]:
+    views: Sequence[wording.ProgramView], requested: Iterable[str], *, default_count: int = 2
+) -> list[wording.ProgramView]:
     """The programs to show: those requested that exist, else the first `default_count`."""
-    slugs = [result["program"]["slug"] for result in snapshot]
-    chosen = [slug for slug in slugs if slug in set(requested)]
-    return chosen or slugs[:default_count]
+    wanted = set(requested)
+    chosen = [view for view in views if view.slug in wanted]
+    return chosen or list(views[:default_count])
 
 
-def rows_build(snapshot: Snapshot, *, slugs: Sequence[str], priorities: Iterable[str]) -> list[Row]:
-    """The comparison rows for the chosen programs, the applicant's priorities first."""
-    results = [r for slug in slugs for r in snapshot if r["program"]["slug"] == slug]
+def _topic_entries(view: wording.ProgramView, topic: Topic) -> list[wording.Entry]:
+    entries = [
+        e
+        for e in view.criteria
+        if isinstance(e.rule, rules.CriterionRule)
+        and e.rule.condition.fact in topic.facts
+        and e.status is not None
+        and e.reason
+        and not (e.status is rules.Status.UNCLEAR and e.rule.condition.fact not in _asked(view))
+    ]
+    entries += [
+        e
+        for e in view.figures
+        if isinstance(e.rule, rules.FigureRule) and e.rule.kind in topic.kinds
+    ]
+    entries += [
+        e
+        for e in view.caveats
+        if isinstance(e.rule, rules.CaveatRule) and e.rule.category in topic.categories
+    ]
+    return entries
+
+
+def _asked(view: wording.ProgramView) -> set[Fact]:
+    """The facts whose criteria were decided on an answer (not left unasked)."""
+    if view.result is None:
+        return set()
+    by_id = {c.id: c for c in view.result.criteria}
+    return {
+        e.rule.condition.fact
+        for e in view.criteria
+        if isinstance(e.rule, rules.CriterionRule)
+        and e.rule.id in by_id
+        and by_id[e.rule.id].cause is not rules.Cause.NOT_ANSWERED
+    }
+
+
+def rows_build(views: Sequence[wording.ProgramView], *, priorities: Iterable[str]) -> list[Row]:
+    """The topic rows for the chosen programs, the applicant's priorities first."""
     wanted: dict[str, list[str]] = {}
     for priority in priorities:
         try:
-            label = Priority(priority).label
+            member = Priority(priority)
         except ValueError:
             continue
-        for key in PRIORITY_ROWS.get(priority, ()):
-            wanted.setdefault(key, []).append(label)
-
+        for key in PRIORITY_ROWS.get(member, ()):
+            wanted.setdefault(key, []).append(wording.label(member))
     rows = []
-    for key, (heading, kinds, categories, facts) in ROWS.items():
-        cells = [
-            Cell(
-                figures=[f for f in result["figures"] if f["figure"]["kind"] in kinds],
-                caveats=[c for c in result["program"]["caveats"] if c["category"] in categories],
-                criteria=[
-                    c
-                    for c in result["criteria"]
-                    if c["criterion"]["condition"]["fact"] in facts
-                    and c["unclear_because"] != "not_answered"  # not asked: only in the full list
-                ],
-            )
-            for result in results
-        ]
+    for key, topic in TOPICS.items():
+        cells = [Cell(_topic_entries(view, topic)) for view in views]
         if all(cell.empty for cell in cells):
             continue
-        rows.append(Row(key, heading, cells, key in wanted, wanted.get(key, [])))
+        rows.append(Row(key, topic.heading(), cells, key in wanted, wanted.get(key, [])))
     # Stable sort: the applicant's priorities first, in the site's order otherwise.
     return sorted(rows, key=lambda row: not row.is_priority)
 
 
-def deciding_answers(snapshot: Snapshot, answers: Mapping[str, object]) -> list[tuple[str, str]]:
-    """(question, answer) for the answers that decided a verdict: all a shared link reveals."""
-    from visas.vocabulary import FACTS
+def shown_elsewhere(view: wording.ProgramView) -> list[wording.Entry]:
+    """Caveats not already shown in a topic row."""
+    shown = {category for topic in TOPICS.values() for category in topic.categories}
+    return [
+        e
+        for e in view.caveats
+        if isinstance(e.rule, rules.CaveatRule) and e.rule.category not in shown
+    ]
 
-    facts: list[str] = []
-    for result in snapshot:
-        for fact in result.get("deciding_facts", []):
+
+def deciding_answers(
+    results: Sequence[rules.ProgramResult], answers: Mapping[str, object]
+) -> list[tuple[str, str]]:
+    """(question, answer) for the answers that decided a verdict: all a shared link reveals."""
+    facts: list[Fact] = []
+    for result in results:
+        for fact in result.deciding_facts:
             if fact not in facts:
                 facts.append(fact)
-    shown = []
-    for fact_value in sorted(facts, key=lambda f: list(Fact).index(Fact(f))):
-        fact = Fact(fact_value)
-        if fact_value in answers:
-            shown.append((fact.label, FACTS[fact].value_label(answers[fact_value])))
-    return shown
-
-
-def remaining_caveats(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """Caveats not already shown in a topic row."""
-    shown = {category for _, _, categories, _ in ROWS.values() for category in categories}
-    return [c for c in result["program"]["caveats"] if c["category"] not in shown]
+    return [
+        (wording.fact_label(fact), wording.value_label(fact, answers[fact.value]))
+        for fact in sorted(facts, key=list(Fact).index)
+        if fact.value in answers
+    ]

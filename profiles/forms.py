@@ -7,12 +7,23 @@ Error messages say what to do. Every question where it is honest offers "I don't
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from visas import vocabulary as v
 from visas.vocabulary import UNKNOWN, Fact, LabelledEnum
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _format_lazy(message: StrOrPromise, **params: object) -> str:
+    """``message % params``, translated and formatted only when shown (in the reader's
+    language), so translators see one whole sentence with named placeholders."""
+    return lazy(lambda: str(message) % params, str)()
 
 
 class StepForm(forms.Form):
@@ -26,6 +37,11 @@ class StepForm(forms.Form):
 
     def to_answers(self) -> dict[str, object]:
         return dict(self.cleaned_data)
+
+    @classmethod
+    def answer_keys(cls) -> tuple[str, ...]:
+        """The answers this form saves (each an applicant fact, or the priorities)."""
+        return tuple(cls.base_fields)
 
     def full_clean(self) -> None:
         """Validate, then tie each input to its hint and error for screen readers."""
@@ -60,18 +76,23 @@ class StepForm(forms.Form):
         return str(field.auto_id)
 
 
+def _labels(enum: type[LabelledEnum]) -> list[tuple[str, StrOrPromise]]:
+    """(value, label) choices; the vocabulary's labels are translated when rendered."""
+    return [(m.value, _(m.label)) for m in enum]
+
+
 def _choice(
     enum: type[LabelledEnum],
     *,
-    required: str,
-    unknown: str = "",
+    required: StrOrPromise,
+    unknown: StrOrPromise = "",
     widget: type[forms.Widget] = forms.RadioSelect,
-    label: str = "",
-    help_text: str = "",
+    label: StrOrPromise = "",
+    help_text: StrOrPromise = "",
 ) -> forms.ChoiceField:
-    options: list[tuple[str, str]] = [(m.value, m.label) for m in enum]
+    options = _labels(enum)
     if widget is forms.Select:
-        options.insert(0, ("", "Choose one"))
+        options.insert(0, ("", _("Choose one")))
     if unknown:
         options.append((UNKNOWN, unknown))
     return forms.ChoiceField(
@@ -86,30 +107,30 @@ def _choice(
 class CitizenshipForm(StepForm):
     citizenship = _choice(
         v.Country,
-        required="Select the country of your citizenship",
-        unknown="Prefer not to say",
+        required=_("Select the country of your citizenship"),
+        unknown=_("Prefer not to say"),
         widget=forms.Select,
-        label="What is your citizenship?",
-        help_text="If you have more than one, choose the one you would travel on.",
+        label=_("What is your citizenship?"),
+        help_text=_("If you have more than one, choose the one you would travel on."),
     )
 
 
 class ResidenceForm(StepForm):
     residence = _choice(
         v.Country,
-        required="Select the country you live in",
+        required=_("Select the country you live in"),
         widget=forms.Select,
-        label="Which country do you live in now?",
+        label=_("Which country do you live in now?"),
     )
 
 
 class UsStatusForm(StepForm):
     us_status = _choice(
         v.UsStatus,
-        required="Select your current status in the United States",
-        unknown="I don't know",
-        label="What is your current status in the United States?",
-        help_text="Some costs depend on whether you would change status inside the US.",
+        required=_("Select your current status in the United States"),
+        unknown=_("I don't know"),
+        label=_("What is your current status in the United States?"),
+        help_text=_("Some costs depend on whether you would change status inside the US."),
     )
 
 
@@ -118,8 +139,9 @@ class _WholeNumberForm(StepForm):
 
     fact: ClassVar[str]
     unknown_name: ClassVar[str]
-    noun: ClassVar[str]
-    example: ClassVar[str]
+    # Whole sentences, one per form, so that each translates as a unit.
+    missing_message: ClassVar[StrOrPromise]
+    both_message: ClassVar[StrOrPromise]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -127,9 +149,9 @@ class _WholeNumberForm(StepForm):
         if self.errors.get(self.fact):
             return data
         if number is None and not unknown:
-            self.add_error(self.fact, f"Enter {self.noun}, like {self.example}, or tick the box")
+            self.add_error(self.fact, str(self.missing_message))
         elif number is not None and unknown:
-            self.add_error(self.fact, f"Enter {self.noun} or tick the box, not both")
+            self.add_error(self.fact, str(self.both_message))
         return data
 
     @classmethod
@@ -139,13 +161,24 @@ class _WholeNumberForm(StepForm):
             return {cls.unknown_name: True}
         return {cls.fact: value} if value is not None else {}
 
+    @classmethod
+    def answer_keys(cls) -> tuple[str, ...]:
+        return (cls.fact,)
+
     def to_answers(self) -> dict[str, object]:
         number = self.cleaned_data.get(self.fact)
         return {self.fact: UNKNOWN if number is None else number}
 
 
-def _number(spec: v.FactSpec, *, label: str, noun: str, help_text: str = "") -> forms.IntegerField:
-    message = f"{noun[0].upper()}{noun[1:]} must be a whole number between {spec.minimum} and {spec.maximum}"
+def _number(
+    spec: v.FactSpec,
+    *,
+    label: StrOrPromise,
+    range_message: StrOrPromise,
+    help_text: StrOrPromise = "",
+) -> forms.IntegerField:
+    """A whole number within the fact's bounds; range_message has %(minimum)s and %(maximum)s."""
+    message = _format_lazy(range_message, minimum=spec.minimum, maximum=spec.maximum)
     return forms.IntegerField(
         required=False,
         min_value=spec.minimum,
@@ -162,134 +195,162 @@ def _number(spec: v.FactSpec, *, label: str, noun: str, help_text: str = "") -> 
 class AgeForm(_WholeNumberForm):
     fact = Fact.AGE
     unknown_name = "age_unknown"
-    noun = "your age in years"
-    example = "29"
+    missing_message = _("Enter your age in years, like 29, or tick the box")
+    both_message = _("Enter your age in years or tick the box, not both")
     age = _number(
-        v.FACTS[Fact.AGE], label="How old are you?", noun="your age", help_text="In years."
+        v.FACTS[Fact.AGE],
+        label=_("How old are you?"),
+        range_message=_("Your age must be a whole number between %(minimum)s and %(maximum)s"),
+        help_text=_("In years."),
     )
-    age_unknown = forms.BooleanField(required=False, label="Prefer not to say")
+    age_unknown = forms.BooleanField(required=False, label=_("Prefer not to say"))
 
 
 class DegreeForm(StepForm):
     degree = _choice(
         v.Degree,
-        required="Select your highest qualification",
-        unknown="I'm not sure how my qualification compares",
-        label="What is your highest qualification?",
-        help_text="Include a degree you will finish within the next few months.",
+        required=_("Select your highest qualification"),
+        unknown=_("I'm not sure how my qualification compares"),
+        label=_("What is your highest qualification?"),
+        help_text=_("Include a degree you will finish within the next few months."),
     )
 
 
 class FieldForm(StepForm):
     field = _choice(
         v.Field,
-        required="Select the field you studied",
-        unknown="I don't know if it counts as STEM",
-        label="What did you study?",
-        help_text="STEM: natural sciences, computing, engineering, mathematics and statistics.",
+        required=_("Select the field you studied"),
+        unknown=_("I don't know if it counts as STEM"),
+        label=_("What did you study?"),
+        help_text=_("STEM: natural sciences, computing, engineering, mathematics and statistics."),
     )
 
 
 class InstitutionForm(StepForm):
     degree_country = _choice(
         v.Country,
-        required="Select the country where you earned your highest degree",
+        required=_("Select the country where you earned your highest degree"),
         widget=forms.Select,
-        label="Country",
+        label=_("Country"),
     )
     institution = _choice(
         v.Institution,
-        required="Select how well known your university or institute is",
-        unknown="I'm not sure",
-        label="How well known is the university or institute?",
-        help_text="World top-ranked: in the top few hundred of international rankings.",
+        required=_("Select how well known your university or institute is"),
+        unknown=_("I'm not sure"),
+        label=_("How well known is the university or institute?"),
+        help_text=_("World top-ranked: in the top few hundred of international rankings."),
     )
 
 
 class ExperienceForm(_WholeNumberForm):
     fact = Fact.STEM_EXPERIENCE
     unknown_name = "stem_experience_unknown"
-    noun = "your years of experience"
-    example = "3"
+    missing_message = _("Enter your years of experience, like 3, or tick the box")
+    both_message = _("Enter your years of experience or tick the box, not both")
     stem_experience = _number(
         v.FACTS[Fact.STEM_EXPERIENCE],
-        label="How many years have you worked in science, technology, engineering or mathematics?",
-        noun="years of experience",
-        help_text="Whole years of paid work, research or teaching in a STEM field. Enter 0 if none.",
+        label=_(
+            "How many years have you worked in science, technology, engineering or mathematics?"
+        ),
+        range_message=_(
+            "Years of experience must be a whole number between %(minimum)s and %(maximum)s"
+        ),
+        help_text=_(
+            "Whole years of paid work, research or teaching in a STEM field. Enter 0 if none."
+        ),
     )
-    stem_experience_unknown = forms.BooleanField(required=False, label="Prefer not to say")
+    stem_experience_unknown = forms.BooleanField(required=False, label=_("Prefer not to say"))
 
 
 class AcademicRoleForm(StepForm):
     academic_role = _choice(
         v.YesNo,
-        required="Select yes if you teach or do research at a university or institute",
-        label="Do you teach or do research at a university or research institute?",
-        help_text="In science, technology, engineering or mathematics.",
+        required=_("Select yes if you teach or do research at a university or institute"),
+        label=_("Do you teach or do research at a university or research institute?"),
+        help_text=_("In science, technology, engineering or mathematics."),
     )
 
 
 class JobOfferForm(StepForm):
     job_offer = _choice(
         v.JobOffer,
-        required="Select where your job offer is, or that you have none",
-        label="Do you have a job offer?",
+        required=_("Select where your job offer is, or that you have none"),
+        label=_("Do you have a job offer?"),
     )
 
 
 class UsOfferForm(StepForm):
     employer_type = _choice(
         v.EmployerType,
-        required="Select the kind of US employer",
-        unknown="I don't know",
-        label="What kind of employer is it?",
-        help_text="Universities and non-profit research organisations are exempt from the H-1B lottery.",
+        required=_("Select the kind of US employer"),
+        unknown=_("I don't know"),
+        label=_("What kind of employer is it?"),
+        help_text=_(
+            "Universities and non-profit research organisations are exempt from the H-1B lottery."
+        ),
     )
     wage_level = _choice(
         v.WageLevel,
-        required="Select the wage level of the offer",
-        unknown="I don't know",
-        label="What wage level is the offered salary?",
-        help_text="Your employer finds it in the Department of Labor's prevailing wage data.",
+        required=_("Select the wage level of the offer"),
+        unknown=_("I don't know"),
+        label=_("What wage level is the offered salary?"),
+        help_text=_("Your employer finds it in the Department of Labor's prevailing wage data."),
     )
+
+
+class SponsorForm(StepForm):
     sponsor = _choice(
         v.YesNo,
-        required="Select whether the employer will sponsor your visa",
-        unknown="I don't know yet",
-        label="Will the employer sponsor your visa?",
+        required=_("Select whether the employer will sponsor your visa"),
+        unknown=_("I don't know yet"),
+        label=_("Will the employer sponsor your visa?"),
+        help_text=_("Most work visas need the employer to apply for you or invite you."),
+    )
+
+
+class DegreeRelatedForm(StepForm):
+    degree_related = _choice(
+        v.Relatedness,
+        required=_("Select how your degree's field relates to the offered job"),
+        unknown=_("I'm not sure"),
+        label=_("How does the field of your degree relate to the offered job?"),
+        help_text=_(
+            "The H-1B needs a degree in a specialty directly related to the job; general "
+            "degrees (such as business administration) are often challenged."
+        ),
     )
 
 
 class LanguagesForm(StepForm):
     mandarin = _choice(
         v.LanguageLevel,
-        required="Select your level of Mandarin",
-        label="Mandarin Chinese",
+        required=_("Select your level of Mandarin"),
+        label=_("Mandarin Chinese"),
     )
     english = _choice(
         v.LanguageLevel,
-        required="Select your level of English",
-        label="English",
+        required=_("Select your level of English"),
+        label=_("English"),
     )
 
 
 class FamilyForm(StepForm):
     family = _choice(
         v.Family,
-        required="Select who would come with you",
-        unknown="Prefer not to say",
-        label="Would anyone come with you?",
+        required=_("Select who would come with you"),
+        unknown=_("Prefer not to say"),
+        label=_("Would anyone come with you?"),
     )
 
 
 class PrioritiesForm(StepForm):
     priorities = forms.MultipleChoiceField(
-        choices=[(m.value, m.label) for m in v.Priority],
+        choices=_labels(v.Priority),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="What matters most to you?",
-        help_text="Select all that apply, or none. Your result shows these first.",
-        error_messages={"invalid_choice": "Select priorities from the list"},
+        label=_("What matters most to you?"),
+        help_text=_("Select all that apply, or none. Your result shows these first."),
+        error_messages={"invalid_choice": _("Select priorities from the list")},
     )
 
     @classmethod

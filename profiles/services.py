@@ -43,14 +43,14 @@ def questionnaire_answer_save(
 def result_create(*, answers: dict[str, Any], today: date | None = None) -> Result:
     """Evaluate the answers against today's rules and store the outcome as a snapshot."""
     today = today or timezone.localdate()
-    evaluated = questions.applicable_answers(answers)
+    evaluated = questions.applicable_answers(answers, in_use=selectors.facts_in_use())
     programs = selectors.program_rules_list()
     results = rules.evaluate(programs, evaluated, today=today)
     priorities = [p for p in answers.get(questions.PRIORITIES, []) if isinstance(p, str)]
     return Result.objects.create(
         token=secrets.token_urlsafe(RESULT_TOKEN_BYTES),
         answers=evaluated | {questions.PRIORITIES: priorities},
-        snapshot=[rules.result_to_dict(result) for result in results],
+        snapshot=rules.snapshot_dump(results),
         revisions={program.slug: program.revision for program in programs},
         priorities=priorities,
         evaluated_on=today,

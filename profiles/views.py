@@ -14,7 +14,9 @@ from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseLocation
 from django_htmx.middleware import HtmxDetails
@@ -22,8 +24,8 @@ from django_htmx.middleware import HtmxDetails
 from config.ratelimit import result_create_ratelimit
 from profiles import comparison, questions, services
 from profiles.models import Questionnaire, Result
-from visas import selectors
-from visas.vocabulary import FACTS, Fact, Priority
+from visas import rules, selectors, wording
+from visas.vocabulary import FACTS, UNKNOWN, Fact, Priority
 
 SESSION_QUESTIONNAIRE = "questionnaire_id"
 
@@ -60,12 +62,13 @@ def start(request: HtmxHttpRequest) -> HttpResponse:
     """Explain the questions before the first one, or offer to carry on."""
     questionnaire = _questionnaire(request)
     answers = questionnaire.answers if questionnaire else {}
-    resume = questions.first_unanswered(answers) if answers else None
+    in_use = selectors.facts_in_use()
+    resume = questions.first_unanswered(answers, in_use=in_use) if answers else None
     return render(
         request,
         "profiles/start.html",
         {
-            "first_url": _step_url(questions.STEPS[0]),
+            "first_url": _step_url(questions.applicable_steps({}, in_use=in_use)[0]),
             "has_answers": bool(answers),
             "resume_url": _step_url(resume) if resume else reverse("profiles:answers"),
         },
@@ -79,7 +82,8 @@ def restart(request: HtmxHttpRequest) -> HttpResponse:
     if questionnaire is not None:
         questionnaire.delete()
     request.session.pop(SESSION_QUESTIONNAIRE, None)
-    return redirect(_step_url(questions.STEPS[0]))
+    in_use = selectors.facts_in_use()
+    return redirect(_step_url(questions.applicable_steps({}, in_use=in_use)[0]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,7 +91,8 @@ def question_step(request: HtmxHttpRequest, step_slug: str) -> HttpResponse:
     """Show one question; on a valid answer save it and go to the next step that applies."""
     questionnaire = _questionnaire(request)
     answers = questionnaire.answers if questionnaire else {}
-    step = questions.step_get(step_slug, answers=answers)
+    in_use = selectors.facts_in_use()
+    step = questions.step_get(step_slug, answers=answers, in_use=in_use)
     change = request.GET.get("change") == "1"
     if request.method == "POST":
         form = step.form_class(request.POST)
@@ -96,12 +101,14 @@ def question_step(request: HtmxHttpRequest, step_slug: str) -> HttpResponse:
                 questionnaire=questionnaire, step=step, data=form.to_answers()
             )
             request.session[SESSION_QUESTIONNAIRE] = questionnaire.pk
-            return _go(request, _next_url(step, questionnaire.answers, change=change))
+            return _go(
+                request, _next_url(step, questionnaire.answers, change=change, in_use=in_use)
+            )
     else:
         form = step.form_class(initial=step.form_class.initial_from(answers))
 
-    number, total = questions.step_position(step, answers=answers)
-    previous = questions.previous_step(step, answers=answers)
+    number, total = questions.step_position(step, answers=answers, in_use=in_use)
+    previous = questions.previous_step(step, answers=answers, in_use=in_use)
     if change:
         back_url = reverse("profiles:answers")
     elif previous is not None:
@@ -124,36 +131,49 @@ def question_step(request: HtmxHttpRequest, step_slug: str) -> HttpResponse:
     )
 
 
-def _next_url(step: questions.Step, answers: dict[str, object], *, change: bool) -> str:
+def _next_url(
+    step: questions.Step, answers: dict[str, object], *, change: bool, in_use: questions.InUse
+) -> str:
     """Where to go after answering: the next step, or back to the answers when changing one."""
     if change:
-        missing = questions.first_unanswered(answers)
+        missing = questions.first_unanswered(answers, in_use=in_use)
         return _step_url(missing, change=True) if missing else reverse("profiles:answers")
-    following = questions.next_step(step, answers=answers)
+    following = questions.next_step(step, answers=answers, in_use=in_use)
     return _step_url(following) if following else reverse("profiles:answers")
 
 
-def _answer_rows(answers: dict[str, object]) -> list[dict[str, str]]:
+def _answer_rows(answers: dict[str, object], in_use: questions.InUse) -> list[dict[str, str]]:
     rows = []
-    for step in questions.applicable_steps(answers):
+    for step in questions.applicable_steps(answers, in_use=in_use):
         for key in step.keys:
             if key == questions.PRIORITIES:
                 chosen = answers.get(key)
                 labels = [
-                    Priority(p).label
+                    gettext(Priority(p).label)
                     for p in (chosen if isinstance(chosen, list) else [])
                     if p in Priority._value2member_map_
                 ]
-                value = ", ".join(labels) if labels else "No particular priority"
-                question = "Your priorities"
+                value = ", ".join(labels) if labels else gettext("No particular priority")
+                question = gettext("Your priorities")
             else:
                 fact = Fact(key)
-                value = FACTS[fact].value_label(answers[key]) if key in answers else "Not answered"
-                question = fact.label
+                value = (
+                    _answer_label(fact, answers[key]) if key in answers else gettext("Not answered")
+                )
+                question = gettext(fact.label)
             rows.append(
                 {"question": question, "answer": value, "change_url": _step_url(step, change=True)}
             )
     return rows
+
+
+def _answer_label(fact: Fact, value: object) -> str:
+    """An answer in the reader's language. The vocabulary's labels are translated here; a
+    number of years gets its plural form (the vocabulary writes "29 years" in English)."""
+    spec = FACTS[fact]
+    if spec.unit == "years" and value != UNKNOWN and isinstance(value, int):
+        return ngettext("%(count)d year", "%(count)d years", value) % {"count": value}
+    return gettext(spec.value_label(value))
 
 
 @require_http_methods(["GET", "POST"])
@@ -163,10 +183,11 @@ def answers(request: HtmxHttpRequest) -> HttpResponse:
     questionnaire = _questionnaire(request)
     if questionnaire is None or not questionnaire.answers:
         return redirect("profiles:start")
-    missing = questions.first_unanswered(questionnaire.answers)
+    in_use = selectors.facts_in_use()
+    missing = questions.first_unanswered(questionnaire.answers, in_use=in_use)
     if request.method == "POST":
         if missing is not None:
-            messages.warning(request, "Answer this question before you see your result.")
+            messages.warning(request, gettext("Answer this question before you see your result."))
             return redirect(_step_url(missing))
         result = services.result_create(answers=questionnaire.answers)
         return _owned_set(request, redirect(result), [*_owned_tokens(request), result.token])
@@ -175,7 +196,7 @@ def answers(request: HtmxHttpRequest) -> HttpResponse:
         request,
         template,
         {
-            "rows": _answer_rows(questionnaire.answers),
+            "rows": _answer_rows(questionnaire.answers, in_use),
             "missing_url": _step_url(missing) if missing else "",
         },
     )
@@ -235,31 +256,31 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
     # re-check (it carries a form token) or shows a one-off message.
     cacheable = not changed_slugs and not list(messages.get_messages(request))
     cache_key = (
-        f"result-page-gz:{token}:{','.join(requested) or '-'}:{int(is_owner)}:{request.get_host()}"
+        f"result-page-gz:{token}:{','.join(requested) or '-'}:{int(is_owner)}:"
+        f"{translation.get_language()}:{request.get_host()}"
     )
     compressed = caches["pages"].get(cache_key) if cacheable else None
     if compressed is not None:
         response = _cached_page_response(request, compressed)
     else:
-        changed = [
-            r["program"]["name"] for r in result.snapshot if r["program"]["slug"] in changed_slugs
-        ]
-        slugs = comparison.columns_choose(result.snapshot, requested)
-        columns = [r for slug in slugs for r in result.snapshot if r["program"]["slug"] == slug]
+        results = rules.snapshot_load(result.snapshot)
+        views = [wording.program_view(r.program, r, today=result.evaluated_on) for r in results]
+        columns = comparison.columns_choose(views, requested)
         response = render(
             request,
             "profiles/result.html",
             {
                 "result": result,
                 "columns": columns,
-                "rows": comparison.rows_build(
-                    result.snapshot, slugs=slugs, priorities=result.priorities
-                ),
-                "other_programs": [r["program"] for r in result.snapshot],
-                "shown_slugs": slugs,
-                "deciding": comparison.deciding_answers(result.snapshot, result.answers),
-                "other_caveats": [comparison.remaining_caveats(r) for r in columns],
-                "changed_programs": changed,
+                "rows": comparison.rows_build(columns, priorities=result.priorities),
+                "has_points": any(view.points for view in columns),
+                "other_programs": [view.program for view in views],
+                "shown_slugs": [view.slug for view in columns],
+                "deciding": comparison.deciding_answers(results, result.answers),
+                "other_caveats": [comparison.shown_elsewhere(view) for view in columns],
+                "changed_programs": [
+                    view.program.name for view in views if view.slug in changed_slugs
+                ],
                 "is_owner": is_owner,
                 "share_url": request.build_absolute_uri(result.get_absolute_url()),
             },
@@ -287,7 +308,7 @@ def result_delete(request: HtmxHttpRequest, token: str) -> HttpResponse:
         raise Http404("Only the person who created this result can delete it.")
     if request.method == "POST":
         services.result_delete(result=result)  # its cached pages die with it: 404 comes first
-        messages.success(request, "Your result and its link have been deleted.")
+        messages.success(request, gettext("Your result and its link have been deleted."))
         remaining = [t for t in _owned_tokens(request) if t != token]
         return _owned_set(request, redirect("profiles:start"), remaining)
     response = render(request, "profiles/result_delete.html", {"result": result})

@@ -14,11 +14,21 @@ from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from visas import review
 from visas import vocabulary as v
-from visas.models import Caveat, Criterion, KeyFigure, Program, Source
+from visas.models import (
+    Caveat,
+    Criterion,
+    KeyFigure,
+    PointsRow,
+    PointsTable,
+    Program,
+    RequirementGroup,
+    Source,
+)
 from visas.services import program_mark_reviewed, program_revision_bump, programs_revision_bump
 
 CONCURRENT_EDIT_MESSAGE = (
@@ -94,15 +104,90 @@ class StaleFilter(admin.SimpleListFilter):
 # --- Inlines ---------------------------------------------------------------------------------
 
 
+LEGAL_FIELDS: list[Any] = [
+    ("legal_status", "legal_changed_on", "legal_source"),
+    "legal_note",
+    ("effective_from", "effective_to"),
+]
+
+
+def _program_of(request: HttpRequest) -> Program | None:
+    """The program whose change form this request shows (set by ProgramAdmin.get_form)."""
+    return getattr(request, "visas_program", None)
+
+
+class GroupChoicesMixin:
+    """Offer only the groups of the program being edited (none while it is being added)."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is RequirementGroup:
+            program = _program_of(request)
+            queryset = RequirementGroup.objects.select_related("program")
+            kwargs["queryset"] = queryset.filter(program=program) if program else queryset.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 class CitedInline(admin.StackedInline):
     extra = 0
-    autocomplete_fields = ["source", "more_sources"]
+    autocomplete_fields = ["source", "more_sources", "legal_source"]
     formfield_overrides = FIELD_OVERRIDES
     show_change_link = True
     classes = ["collapse"]
 
 
-class CriterionInline(CitedInline):
+class GroupFormSet(forms.BaseInlineFormSet):
+    """Refuses a requirement tree that loops, names its broken node, and keeps a group's
+    importance equal to its parent's."""
+
+    def clean(self) -> None:
+        super().clean()
+        parents: dict[str, str] = {}
+        importance: dict[str, str] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("key"):
+                continue
+            parent = data.get("parent")
+            parents[data["key"]] = parent.key if parent else ""
+            importance[data["key"]] = data.get("importance", "")
+        for key in parents:
+            seen = [key]
+            current = parents[key]
+            while current:
+                if current in seen:
+                    raise forms.ValidationError(
+                        _(
+                            "Group “%(key)s”: its parents loop back to it (%(path)s). Choose "
+                            "another parent."
+                        )
+                        % {"key": key, "path": " → ".join([*seen, current])}
+                    )
+                seen.append(current)
+                current = parents.get(current, "")
+            parent_key = parents[key]
+            if (
+                parent_key
+                and parent_key in importance
+                and importance[parent_key] != importance[key]
+            ):
+                raise forms.ValidationError(
+                    _("Group “%(key)s”: give it the importance of its parent “%(parent)s”.")
+                    % {"key": key, "parent": parent_key}
+                )
+
+
+class RequirementGroupInline(GroupChoicesMixin, admin.TabularInline):
+    model = RequirementGroup
+    formset = GroupFormSet
+    fk_name = "program"
+    extra = 0
+    fields = ["key", "parent", "combine", "importance", "route", "display_order"]
+    classes = ["collapse"]
+    verbose_name = "requirement group or route"
+    verbose_name_plural = "requirement groups and routes (criteria and points tables name them)"
+
+
+class CriterionInline(GroupChoicesMixin, CitedInline):
     model = Criterion
     fields = [
         ("importance", "group"),
@@ -110,8 +195,25 @@ class CriterionInline(CitedInline):
         "statement",
         ("clarity", "as_of"),
         ("source", "more_sources"),
+        *LEGAL_FIELDS,
         ("display_order", "content_key"),
     ]
+
+
+class PointsTableInline(GroupChoicesMixin, CitedInline):
+    model = PointsTable
+    fields = [
+        ("name", "group", "pass_mark"),
+        "caps",
+        ("clarity", "as_of"),
+        ("source", "more_sources"),
+        *LEGAL_FIELDS,
+        ("display_order", "content_key"),
+    ]
+    formfield_overrides = {
+        **URL_OVERRIDES,
+        models.JSONField: {"widget": forms.TextInput(attrs={"size": 40})},
+    }
 
 
 class KeyFigureInline(CitedInline):
@@ -119,13 +221,13 @@ class KeyFigureInline(CitedInline):
     fields = [
         ("kind", "label", "period"),
         ("value", "unit", "value_text"),
-        ("payer", "recurrence"),
-        ("effective_from", "effective_to"),
+        ("payer", "recurrence", "estimates_chance"),
         ("applies_fact", "applies_operator", "applies_values"),
         "applies_note",
         "note",
         ("clarity", "as_of"),
         ("source", "more_sources"),
+        *LEGAL_FIELDS,
         ("display_order", "content_key"),
     ]
 
@@ -138,6 +240,7 @@ class CaveatInline(CitedInline):
         "text",
         ("clarity", "as_of"),
         ("source", "more_sources"),
+        *LEGAL_FIELDS,
         ("display_order", "content_key"),
     ]
 
@@ -178,7 +281,14 @@ class ProgramAdminForm(forms.ModelForm):
 class ProgramAdmin(SimpleHistoryAdmin):
     form = ProgramAdminForm
     formfield_overrides = URL_OVERRIDES
-    inlines = [CriterionInline, KeyFigureInline, CaveatInline]
+    inlines = [
+        RequirementGroupInline,
+        CriterionInline,
+        PointsTableInline,
+        KeyFigureInline,
+        CaveatInline,
+    ]
+    autocomplete_fields = ["selection_source"]
     list_display = [
         "name",
         "country",
@@ -196,6 +306,16 @@ class ProgramAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "country", "authority", "summary", "official_url"]}),
         ("Status", {"fields": ["status", "in_force_on", "display_order"]}),
+        (
+            "Selection",
+            {
+                "fields": [
+                    "selection",
+                    "selection_note",
+                    ("selection_source", "selection_clarity", "selection_as_of"),
+                ]
+            },
+        ),
         (
             "Review",
             {"fields": ["last_reviewed_on", "last_reviewed_by", "revision", "opened_revision"]},
@@ -240,6 +360,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        request.visas_program = obj  # type: ignore[attr-defined]
         form = super().get_form(request, obj, **kwargs)
         if getattr(request, "visas_reverting", False):
             form.check_concurrency = False
@@ -266,7 +387,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
 class CitedAdmin(SimpleHistoryAdmin):
     """Shared by the stand-alone lists of criteria, figures and caveats."""
 
-    autocomplete_fields = ["program", "source", "more_sources"]
+    autocomplete_fields = ["program", "source", "more_sources", "legal_source"]
     formfield_overrides = FIELD_OVERRIDES
     list_select_related = ["program", "source"]
     list_filter = ["clarity", "program__country", "program"]
@@ -289,8 +410,38 @@ class CitedAdmin(SimpleHistoryAdmin):
         programs_revision_bump(program_ids=program_ids)
 
 
+class GroupedAdmin(GroupChoicesMixin, CitedAdmin):
+    """Criteria and points tables: their group is chosen among their program's groups."""
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        request.visas_program = obj.program if obj else None  # type: ignore[attr-defined]
+        return super().get_form(request, obj, **kwargs)
+
+
+class PointsRowInline(admin.TabularInline):
+    model = PointsRow
+    extra = 0
+    fields = ["category", "fact", "operator", "values", "points", "label", "display_order"]
+    formfield_overrides = FIELD_OVERRIDES
+
+
+@admin.register(PointsTable)
+class PointsTableAdmin(GroupedAdmin):
+    inlines = [PointsRowInline]
+    list_display = ["name", "program", "pass_mark", "clarity", "legal_status"]
+    search_fields = ["name", "content_key", "program__name"]
+    formfield_overrides = {
+        **URL_OVERRIDES,
+        models.JSONField: {"widget": forms.TextInput(attrs={"size": 40})},
+    }
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        program_revision_bump(program=form.instance.program)
+
+
 @admin.register(Criterion)
-class CriterionAdmin(CitedAdmin):
+class CriterionAdmin(GroupedAdmin):
     list_display = ["statement_short", "program", "importance", "fact", "operator", "clarity"]
     list_filter = ["clarity", "importance", "fact", "program__country", "program"]
     search_fields = ["statement", "content_key", "program__name"]

@@ -7,9 +7,15 @@ are NOT NULL, so the database itself refuses a fact without them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from visas import vocabulary as v
@@ -89,6 +95,27 @@ class Program(LoadedContent):
         help_text="Goes up on every change to the program or anything under it.",
     )
     display_order = models.PositiveSmallIntegerField(default=100)
+    selection = models.CharField(
+        max_length=20,
+        choices=[c for c in choices(v.Selection) if c[0] != v.Selection.NOT_RECORDED],
+        default=v.Selection.NONE,
+        help_text="How applicants who may apply are chosen.",
+    )
+    selection_note = models.CharField(
+        max_length=300, blank=True, help_text="The selection in plain words, with its scope."
+    )
+    selection_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where the selection mechanism is stated (needed unless everyone is chosen).",
+    )
+    selection_clarity = models.CharField(
+        max_length=12, choices=choices(v.Clarity), default=v.Clarity.UNCLEAR
+    )
+    selection_as_of = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -100,6 +127,12 @@ class Program(LoadedContent):
     def get_absolute_url(self) -> str:
         return reverse("visas:program_detail", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        if self.selection != v.Selection.NONE and self.selection_source_id is None:
+            raise ValidationError(
+                {"selection_source": _("Cite the source that states how applicants are chosen.")}
+            )
+
 
 class CitedFact(LoadedContent):
     """What every statement about a program has: a source, an as-of date and a clarity label."""
@@ -110,10 +143,92 @@ class CitedFact(LoadedContent):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     more_sources = models.ManyToManyField(Source, blank=True, related_name="+")
     display_order = models.PositiveSmallIntegerField(default=100)
+    legal_status = models.CharField(
+        max_length=20,
+        choices=choices(v.LegalStatus),
+        default=v.LegalStatus.IN_FORCE,
+        help_text="Anything but “in force” shows as unclear, with the note below as the reason.",
+    )
+    legal_note = models.CharField(
+        max_length=400,
+        blank=True,
+        help_text="One sentence on the status, with dates, e.g. “Vacated by a federal court on "
+        "8 June 2026; the government appealed.”",
+    )
+    legal_changed_on = models.DateField(
+        null=True, blank=True, help_text="When the status last changed."
+    )
+    legal_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The source of the last status change.",
+    )
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(
+        null=True, blank=True, help_text="After this date the item shows as expired."
+    )
 
     class Meta:
         abstract = True
         ordering = ["display_order", "id"]
+
+    def legal_errors(self) -> dict[str, list[StrOrPromise]]:
+        errors: dict[str, list[StrOrPromise]] = {}
+        if self.legal_status != v.LegalStatus.IN_FORCE and not self.legal_note.strip():
+            errors["legal_note"] = [
+                _("Say in one sentence why the status is not “in force”, with its date.")
+            ]
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            errors["effective_to"] = [_("The end date must not be before the start date.")]
+        return errors
+
+
+def _effective_range_ordered(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(effective_to__isnull=True)
+        | models.Q(effective_from__isnull=True)
+        | models.Q(effective_to__gte=models.F("effective_from")),
+        name=name,
+    )
+
+
+class RequirementGroup(LoadedContent):
+    """A node of a program's requirement tree: all or any of its members (criteria, points
+    tables and further groups); with a route name it is one of the program's routes."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="groups")
+    key = models.SlugField(max_length=60, help_text="A short name the members refer to.")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subgroups",
+        help_text="Empty for a top-level group.",
+    )
+    combine = models.CharField(max_length=3, choices=choices(v.Combine), default=v.Combine.ALL)
+    importance = models.CharField(
+        max_length=20, choices=choices(v.Importance), default=v.Importance.REQUIRED
+    )
+    route = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="A route's name (e.g. “Graduate route”); empty for a plain group.",
+    )
+    display_order = models.PositiveSmallIntegerField(default=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="group_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.route or self.key
 
 
 def _content_key_unique(name: str) -> models.UniqueConstraint:
@@ -133,11 +248,13 @@ class Criterion(CitedFact):
         "(e.g. [18, 45]); empty for “unspecified” and “any”.",
     )
     importance = models.CharField(max_length=20, choices=choices(v.Importance))
-    group = models.SlugField(
-        max_length=40,
+    group = models.ForeignKey(
+        RequirementGroup,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text="Criteria of a program with the same group are alternatives: meeting one is "
-        "enough.",
+        related_name="criteria",
+        help_text="The group (or route) it belongs to; empty for a requirement on its own.",
     )
     statement = models.TextField(help_text="The sentence the applicant reads.")
     history = HistoricalRecords()
@@ -151,13 +268,15 @@ class Criterion(CitedFact):
                 name="criterion_unspecified_is_unclear",
             ),
             _content_key_unique("criterion_content_key_unique"),
+            _effective_range_ordered("criterion_effective_range_ordered"),
         ]
 
     def __str__(self) -> str:
         return f"{self.program}: {self.statement[:60]}"
 
     def clean(self) -> None:
-        errors = v.rule_errors(
+        errors: dict[str, list[Any]] = {}
+        errors |= v.rule_errors(
             fact=self.fact,
             operator=self.operator,
             values=self.values if isinstance(self.values, list) else [self.values],
@@ -167,73 +286,135 @@ class Criterion(CitedFact):
             errors.setdefault("values", []).insert(
                 0, 'Give the values as a list, e.g. ["bachelor"].'
             )
+        if self.group_id is not None and self.group is not None:
+            if self.group.program_id != self.program_id:
+                errors.setdefault("group", []).append(_("Choose a group of the same program."))
+            elif self.group.importance != self.importance:
+                errors.setdefault("importance", []).append(
+                    _("Its group “%(group)s” is “%(importance)s”: give it the same importance.")
+                    % {"group": self.group, "importance": self.group.get_importance_display()}
+                )
+        for name, messages in self.legal_errors().items():
+            errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
 
 
 class Caveat(CitedFact):
-    class Category(models.TextChoices):
-        AGE_BAND_UNCLEAR = "age_band_unclear", "Age band unclear"
-        RULES_UNPUBLISHED = "rules_unpublished", "Rules vague or unpublished"
-        PERMANENT_RESIDENCE = "permanent_residence", "Permanent-residence pathway"
-        LANGUAGE = "language", "Language hurdle"
-        INTERNET = "internet", "Internet restrictions"
-        GEOPOLITICS = "geopolitics", "Geopolitics"
-        JOB_COMPETITION = "job_competition", "Domestic job competition"
-        FAMILY = "family", "Family and dependants"
-        EMPLOYER_COST = "employer_cost", "Employer cost"
-        EMPLOYER_DEPENDENCE = "employer_dependence", "Depends on an employer"
-        LOTTERY = "lottery", "Lottery odds"
-        POLICY_CHANGE = "policy_change", "Policy may change"
-        OTHER = "other", "Other"
-
-    class Severity(models.TextChoices):
-        INFO = "info", "Good to know"
-        CAUTION = "caution", "Weigh this"
-        SERIOUS = "serious", "Could stop you"
-
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="caveats")
-    category = models.CharField(max_length=30, choices=Category.choices)
-    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.CAUTION)
+    category = models.CharField(max_length=30, choices=choices(v.CaveatCategory))
+    severity = models.CharField(
+        max_length=10, choices=choices(v.Severity), default=v.Severity.CAUTION
+    )
     title = models.CharField(max_length=150)
     text = models.TextField()
     history = HistoricalRecords()
 
     class Meta(CitedFact.Meta):
-        constraints = [_content_key_unique("caveat_content_key_unique")]
+        constraints = [
+            _content_key_unique("caveat_content_key_unique"),
+            _effective_range_ordered("caveat_effective_range_ordered"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.program}: {self.title}"
 
+    def clean(self) -> None:
+        if errors := self.legal_errors():
+            raise ValidationError(errors)
+
+
+class PointsTable(CitedFact):
+    """A points test: rows of (condition → points) in categories, optional caps per category,
+    and a pass mark; a member of the requirement tree like a criterion."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="points_tables")
+    group = models.ForeignKey(
+        RequirementGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="points_tables",
+        help_text="The group (or route) it belongs to; empty for a requirement on its own.",
+    )
+    name = models.CharField(max_length=150)
+    pass_mark = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Leave empty when the sources publish none."
+    )
+    caps = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The most points a category can give, e.g. {"language": 3}; empty for none.',
+    )
+    history = HistoricalRecords()
+
+    class Meta(CitedFact.Meta):
+        constraints = [
+            _content_key_unique("points_table_content_key_unique"),
+            _effective_range_ordered("points_table_effective_range_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program}: {self.name}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[Any]] = dict(self.legal_errors())
+        caps = self.caps
+        if not isinstance(caps, dict) or not all(
+            isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n > 0
+            for k, n in caps.items()
+        ):
+            errors["caps"] = [
+                _('Give caps as {"category": points}, with whole numbers above 0, or leave empty.')
+            ]
+        if (
+            self.group_id is not None
+            and self.group is not None
+            and self.group.program_id != self.program_id
+        ):
+            errors["group"] = [_("Choose a group of the same program.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class PointsRow(LoadedContent):
+    """One row of a points table: the points given when the condition holds."""
+
+    table = models.ForeignKey(PointsTable, on_delete=models.CASCADE, related_name="rows")
+    category = models.SlugField(
+        max_length=40, help_text="Rows of one category add up (to the category's cap, if any)."
+    )
+    fact = models.CharField(max_length=30, choices=choices(v.Fact))
+    operator = models.CharField(max_length=20, choices=choices(v.Operator))
+    values = models.JSONField(default=list, blank=True)
+    points = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=200, help_text="How the row reads, e.g. “Age 30 to 34”.")
+    display_order = models.PositiveSmallIntegerField(default=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        errors: dict[str, list[Any]] = {}
+        errors |= v.rule_errors(
+            fact=self.fact,
+            operator=self.operator,
+            values=self.values if isinstance(self.values, list) else [self.values],
+            clarity=v.Clarity.UNCLEAR,
+        )
+        if self.operator in (v.Operator.UNSPECIFIED, v.Operator.ANY):
+            errors["operator"] = [_("A points row needs a condition that can be checked.")]
+        if errors:
+            raise ValidationError(errors)
+
 
 class KeyFigure(CitedFact):
-    class Kind(models.TextChoices):
-        FEE = "fee", "Fee or payment"
-        CAP = "cap", "Annual cap"
-        SELECTION_RATE = "selection_rate", "Selection rate"
-        VALIDITY = "validity", "Validity and stay"
-        PROCESSING = "processing", "Processing time"
-        TIMELINE = "timeline", "Timeline"
-        RIGHTS = "rights", "What you may do"
-        FAMILY = "family", "Family"
-        PERMANENT_RESIDENCE = "permanent_residence", "Path to permanent residence"
-        OTHER = "other", "Other"
-
-    class Payer(models.TextChoices):
-        APPLICANT = "applicant", "Applicant"
-        EMPLOYER = "employer", "Employer"
-        EITHER = "either", "Applicant or employer"
-        NOT_APPLICABLE = "", "Not a cost"
-
-    class Recurrence(models.TextChoices):
-        ONE_TIME = "one_time", "One-time"
-        PER_PETITION = "per_petition", "Once per petition"
-        PER_YEAR = "per_year", "Every year"
-        PER_APPLICATION = "per_application", "Per application"
-        NOT_APPLICABLE = "", "—"
-
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="figures")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=choices(v.FigureKind))
     label = models.CharField(max_length=150)
     value = models.DecimalField(
         max_digits=14,
@@ -246,11 +427,16 @@ class KeyFigure(CitedFact):
         max_length=200, blank=True, help_text='How to say it, e.g. "3 years, extendable to 6".'
     )
     unit = models.CharField(max_length=20, blank=True, help_text='e.g. "USD", "%", "years".')
-    payer = models.CharField(max_length=10, choices=Payer.choices, blank=True, default="")
-    recurrence = models.CharField(max_length=20, choices=Recurrence.choices, blank=True, default="")
+    payer = models.CharField(max_length=10, choices=choices(v.Payer), blank=True, default="")
+    recurrence = models.CharField(
+        max_length=20, choices=choices(v.Recurrence), blank=True, default=""
+    )
     period = models.CharField(max_length=40, blank=True, help_text='e.g. "FY2026".')
-    effective_from = models.DateField(null=True, blank=True)
-    effective_to = models.DateField(null=True, blank=True)
+    estimates_chance = models.BooleanField(
+        default=False,
+        help_text="A selection rate used as the applicant's estimated chance when its "
+        "condition applies to them (e.g. one per wage level).",
+    )
     # When the figure applies only to some applicants: a rule on one applicant fact.
     applies_fact = models.CharField(max_length=30, choices=choices(v.Fact), blank=True)
     applies_operator = models.CharField(max_length=20, choices=choices(v.Operator), blank=True)
@@ -263,12 +449,7 @@ class KeyFigure(CitedFact):
 
     class Meta(CitedFact.Meta):
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(effective_to__isnull=True)
-                | models.Q(effective_from__isnull=True)
-                | models.Q(effective_to__gte=models.F("effective_from")),
-                name="figure_effective_range_ordered",
-            ),
+            _effective_range_ordered("figure_effective_range_ordered"),
             _content_key_unique("figure_content_key_unique"),
         ]
 
@@ -276,7 +457,13 @@ class KeyFigure(CitedFact):
         return f"{self.program}: {self.label}"
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = dict(self.legal_errors())
+        if self.estimates_chance and (
+            self.kind != v.FigureKind.SELECTION_RATE or self.value is None
+        ):
+            errors.setdefault("estimates_chance", []).append(
+                _("Only a selection rate with a number can estimate the chance.")
+            )
         if self.value is None and not self.value_text and self.clarity != v.Clarity.UNCLEAR:
             errors["value"] = ["Give a number or a text, or mark the figure as unclear."]
         if self.applies_fact or self.applies_operator:

@@ -1,96 +1,123 @@
 """The evaluation engine: how each visa program's published rules read against one applicant.
 
-Pure Python with no Django imports: frozen dataclasses in (:class:`ProgramRules`, built from
-the database by :mod:`visas.selectors` or by hand in tests) and frozen dataclasses out
-(:class:`ProgramResult`). :func:`result_to_dict` turns a result into JSON that renders
-without the engine (a stored snapshot).
+Pure Python with no Django imports, and no sentences: frozen dataclasses in
+(:class:`ProgramRules`, built from the database by :mod:`visas.selectors` or by hand in tests)
+and frozen dataclasses out (:class:`ProgramResult`) holding statuses, cause codes, answers,
+points and proposals. :mod:`visas.wording` turns them into translatable sentences at display
+time; :func:`snapshot_dump` / :func:`snapshot_load` store them as versioned JSON.
 
 Answers
     A mapping from an applicant fact (``Fact`` value) to the answer: an enum value, a whole
-    number for number facts (age, years of experience), or ``UNKNOWN`` ("I don't know").
-    A fact that was not asked is absent. A value that is not valid for its fact (not one of
-    the enum's values, a number out of the fact's range, a wrong type) counts as absent, so
-    any mapping whatever can be evaluated.
+    number for number facts, or ``UNKNOWN`` ("I don't know"). A fact that was not asked is
+    absent; a value that is not valid for its fact counts as absent, so any mapping whatever
+    can be evaluated. Someone who lives outside the US has US status ``none``.
 
 Conditions (a rule on one fact)
     ``IN`` / ``NOT_IN``: membership. ``AT_LEAST`` / ``AT_MOST``: by rank in the ordered enum,
-    or numerically for number facts. ``BETWEEN``: inclusive, numbers only. ``ANY``: always
-    true. ``UNSPECIFIED``: no threshold, so no answer settles it. A threshold the vocabulary
-    cannot read (a malformed rule) is treated like ``UNSPECIFIED``.
+    or numerically. ``BETWEEN``: inclusive, numbers only. ``ANY``: always true.
+    ``UNSPECIFIED``: no threshold is published, so no answer settles it (a malformed
+    threshold reads the same way).
 
-Criterion status
-    * ``ANY`` meets whatever the answer. ``UNSPECIFIED`` (or a malformed threshold) is
-      unclear because of the rule, whatever the answer: the reason is the rule's statement
-      and that no threshold is published.
-    * No answer: unclear, *not answered*.
-    * "I don't know": the condition is tried with every possible value of the fact (for a
-      number fact its range ends and each threshold with its neighbours, which is enough for
-      these monotone conditions). All would meet: meets; none: does not meet; otherwise
-      unclear because of the *answer*, and the reason says which answers would meet.
-    * A rule of clarity ``UNCLEAR`` is read in its most generous form: an answer that fails
-      even that reading does not meet; one that passes is unclear because of the *rule*.
-    * Otherwise meets or does not meet. Every reason names the answer it was decided on.
+A criterion's status (:class:`Status`, with a :class:`Cause` when unclear)
+    * ``ANY`` meets; ``UNSPECIFIED``: unclear, ``RULE_UNDEFINED``; no answer: unclear,
+      ``NOT_ANSWERED``.
+    * "I don't know": the condition is tried with every possible answer; all meet: meets;
+      none: does not meet; otherwise unclear, ``ANSWER_UNKNOWN``, with ``meets_with``.
+    * A rule of clarity ``UNCLEAR`` is read in its broadest form: failing even that does not
+      meet; passing it is unclear, ``RULE_UNCLEAR``.
+    * Legal status: on the evaluation date an item is in force only if its status is
+      ``IN_FORCE`` and the date lies within its effective dates (past its end it is
+      ``EXPIRED``, before its start ``NOT_YET``). A rule not in force cannot count against
+      the applicant nor for an exemption: what would have been "does not meet" for a
+      requirement (or "meets" for an exemption) becomes unclear, ``LEGAL_STATUS``.
 
-Groups and importance
-    Criteria of a program that share a non-empty ``group`` (and importance) are
-    alternatives: the group meets if any member meets, else it is unclear if any member is
-    unclear, else it does not meet. Each criterion keeps its own status for display; the
-    group's status is what counts. Only ``REQUIRED`` criteria (or groups) decide
-    eligibility; ``FAVOURABLE`` and ``NOT_REQUIRED`` ones are evaluated and shown only. A
-    ``NOT_NEEDED_IF`` criterion that meets makes the program not applicable (an unclear one
-    does not block anything).
+Requirement trees
+    A program's requirements are nested groups (:class:`GroupRule`): *all* or *any* of their
+    members, each member a criterion, a points table or another group. A group with a
+    ``route`` label is a named route ("Graduate route"). Every group and criterion has an
+    :class:`Importance`; the top-level members of each importance are *units*:
 
-Verdict
-    Not needed (a ``NOT_NEEDED_IF`` criterion meets) beats everything; else any required
-    criterion or group that does not meet makes the program not eligible; else any unclear
-    one makes it possible, with ``depends_on`` saying in plain words what it depends on;
-    else likely. A not-eligible headline always names the failed requirements.
+    * ``REQUIRED`` units all count (an implicit *all* at the root): any not met → not
+      eligible, else any unclear → possible, else the applicant can apply.
+    * ``NOT_NEEDED_IF``: a unit that meets makes the program not needed.
+    * ``SELECTION_EXEMPT_IF``: a unit that meets takes the applicant out of the selection
+      (e.g. the H-1B cap); an unclear one makes that a maybe.
+    * ``SELECTION_ADVANTAGE``: listed with the selection (e.g. the US master's cap).
+    * ``WARNING_UNLESS``: an unconfirmed limit (e.g. an age that "young" very likely does
+      not reach): a unit that does not meet is a warning, never a verdict.
+    * ``FAVOURABLE`` / ``NOT_REQUIRED``: evaluated and shown, never decisive.
 
-What would change the outcome (``changes``)
-    Computed, not written by hand. For a not-eligible or possible program, each required
-    criterion or group that does not meet, or is unclear because of the answer ("I don't
-    know" or not answered; never because of the rule), proposes the smallest answer that
-    would meet it: the first listed value of an ``IN`` list (the lowest ranked for an
-    ordered fact), the threshold of ``AT_LEAST`` / ``AT_MOST``, the nearer end of
-    ``BETWEEN``. ``NOT_IN`` proposes nothing (no single value is "the" answer); citizenship
-    is never proposed, nor being younger. Each proposal is applied to a copy of the answers
-    and the program evaluated again; when several requirements fail, the first proposal of
-    each is also tried together (so "a job offer in the United States and an employer who
-    will sponsor you" is found). A change is reported when it improves the verdict (not
-    eligible < possible < likely; becoming "not needed" does not count); the combined change
-    only when it does better than every single one.
+    *all* fails if a member fails, is unclear if a member is unclear, else meets; *any*
+    meets if a member meets, is unclear if a member is unclear, else fails. ``failed`` counts
+    the leaves that do not meet, which says which route is closest.
+
+Points tables
+    Rows (condition → points) in categories, an optional cap per category, a pass mark.
+    A category's points are the sum of its rows that meet, capped; with an unknown or absent
+    answer every possible answer is tried, giving a range (min to max). The table meets when
+    even the minimum reaches the pass mark, fails when the maximum cannot, and is unclear
+    between (or when no pass mark or no rows are published: ``RULE_UNDEFINED``).
 
 Figures
-    ``is_current``: ``effective_from <= today <= effective_to``, either end open. ``applies``:
-    a figure with no condition applies (meets, empty reason); otherwise its condition is
-    checked like a criterion's: meets = applies to you, does not meet = does not apply,
-    unclear = depends, and the reason says on what.
+    A figure with no condition applies to everyone; otherwise its condition is checked like a
+    criterion's. One past its end date (or before its start) does not apply today
+    (``LEGAL_STATUS``); one whose status is otherwise not in force is unclear.
+
+Selection (:class:`SelectionResult`)
+    Separate from "can you apply": the program's mechanism, whether this applicant is exempt,
+    the advantages that apply, and the estimated chance: the selection-rate figures marked
+    ``estimates_chance`` that are in force and apply to the applicant (a single value), or
+    could apply (a range from the lowest to the highest).
+
+Verdict (:class:`Verdict`)
+    Not needed beats everything; a suspended program is not eligible; a program announced or
+    proposed (not yet in force) is at best possible.
+
+What would change the outcome (``changes``)
+    Computed by evaluating again, never written by hand. For each required unit that is not
+    met (or unclear because of the answer), each criterion or points row that is not met
+    proposes the smallest answer that would meet it (never citizenship, never being
+    younger). Each proposal is tried alone, and the first of each unit together; a change is
+    kept when it improves the verdict (not eligible < possible < can apply), the combined one
+    only when it beats every single one.
 
 ``deciding_facts``
-    For a program not needed: the facts of the not-needed-if criteria that applied. For a
-    not-eligible program: the facts of the failed required criteria. Otherwise the facts of
-    every required criterion that has a condition on the answer.
+    The facts that decided: those of the units that made the program not needed, of the
+    failed required units for a not-eligible program, otherwise of every required criterion
+    with a condition on the answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
+import dataclasses
+import itertools
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from types import MappingProxyType
 
 from visas.vocabulary import (
     FACTS,
     UNKNOWN,
+    CaveatCategory,
     Clarity,
-    Country,
+    Combine,
     Fact,
     FactKind,
+    FigureKind,
     Importance,
-    LabelledEnum,
+    LegalStatus,
     Operator,
+    Payer,
+    ProgramStatus,
+    Recurrence,
+    Selection,
+    Severity,
+    UsStatus,
 )
 
 Answers = Mapping[str, object]
@@ -112,6 +139,29 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class Legal:
+    """An item's legal standing: its status, since when and why, and its effective dates."""
+
+    status: LegalStatus = LegalStatus.IN_FORCE
+    effective_from: date | None = None
+    effective_to: date | None = None
+    changed_on: date | None = None
+    note: str = ""
+    source: SourceRef | None = None
+
+    def on(self, today: date) -> LegalStatus:
+        """The status on a date: the dates win over a status of "in force"."""
+        if self.effective_to is not None and today > self.effective_to:
+            return LegalStatus.EXPIRED
+        if self.effective_from is not None and today < self.effective_from:
+            return LegalStatus.NOT_YET if self.status is LegalStatus.IN_FORCE else self.status
+        return self.status
+
+
+IN_FORCE = Legal()
+
+
+@dataclass(frozen=True)
 class Condition:
     fact: Fact
     operator: Operator
@@ -123,49 +173,79 @@ class CriterionRule:
     id: int
     condition: Condition
     importance: Importance
-    group: str
+    group: str  # the key of the group it belongs to; "" for the top level
     statement: str
     clarity: Clarity
     as_of: date
     sources: tuple[SourceRef, ...]
+    legal: Legal = IN_FORCE
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    key: str
+    parent: str  # "" for the top level
+    combine: Combine
+    importance: Importance = Importance.REQUIRED
+    route: str = ""  # a named route ("Graduate route"); "" for a plain group
+
+
+@dataclass(frozen=True)
+class PointsRow:
+    id: int
+    category: str
+    condition: Condition
+    points: int
+    label: str
+
+
+@dataclass(frozen=True)
+class PointsTableRule:
+    id: int
+    key: str
+    group: str
+    name: str
+    pass_mark: int | None  # None: the sources publish none
+    caps: tuple[tuple[str, int], ...]
+    rows: tuple[PointsRow, ...]
+    clarity: Clarity
+    as_of: date
+    sources: tuple[SourceRef, ...]
+    legal: Legal = IN_FORCE
 
 
 @dataclass(frozen=True)
 class FigureRule:
     id: int
-    kind: str
-    kind_label: str
+    kind: FigureKind
     label: str
     value: Decimal | None
     value_text: str
     unit: str
-    payer: str
-    payer_label: str
-    recurrence: str
-    recurrence_label: str
+    payer: Payer
+    recurrence: Recurrence
     period: str
-    effective_from: date | None
-    effective_to: date | None
     applies: Condition | None
     applies_note: str
     note: str
     clarity: Clarity
     as_of: date
     sources: tuple[SourceRef, ...]
+    legal: Legal = IN_FORCE
+    estimates_chance: bool = False
 
 
 @dataclass(frozen=True)
 class CaveatRule:
     id: int
-    category: str
-    category_label: str
-    severity: str
-    severity_label: str
+    category: CaveatCategory
+    severity: Severity
     title: str
     text: str
     clarity: Clarity
     as_of: date
     sources: tuple[SourceRef, ...]
+    legal: Legal = IN_FORCE
 
 
 @dataclass(frozen=True)
@@ -173,335 +253,198 @@ class ProgramRules:
     slug: str
     name: str
     country: str
-    status: str
-    status_label: str
+    status: ProgramStatus
     summary: str
     revision: int
     last_reviewed_on: date
     url: str
     criteria: tuple[CriterionRule, ...]
-    figures: tuple[FigureRule, ...]
-    caveats: tuple[CaveatRule, ...]
+    figures: tuple[FigureRule, ...] = ()
+    caveats: tuple[CaveatRule, ...] = ()
+    groups: tuple[GroupRule, ...] = ()
+    points_tables: tuple[PointsTableRule, ...] = ()
+    selection: Selection = Selection.NONE
+    selection_note: str = ""
+    selection_clarity: Clarity = Clarity.UNCLEAR
+    selection_as_of: date | None = None
+    selection_sources: tuple[SourceRef, ...] = ()
+    authority: str = ""
+    official_url: str = ""
+    in_force_on: date | None = None
+    last_reviewed_by: str = ""
+
+    def facts_used(self) -> frozenset[Fact]:
+        """Every applicant fact a rule of this program reads."""
+        conditions = [c.condition for c in self.criteria]
+        conditions += [row.condition for table in self.points_tables for row in table.rows]
+        conditions += [f.applies for f in self.figures if f.applies is not None]
+        return frozenset(c.fact for c in conditions if c.operator is not Operator.ANY)
 
 
 # ---------------------------------------------------------------------------------------------
 # Outputs
 
 
-class Status(LabelledEnum):
-    MEETS = "meets", "Meets"
-    NOT_MET = "not_met", "Does not meet"
-    UNCLEAR = "unclear", "Unclear"
+class Status(StrEnum):
+    MEETS = "meets"
+    NOT_MET = "not_met"
+    UNCLEAR = "unclear"
 
 
-class UnclearBecause(LabelledEnum):
-    RULE = "rule", "The program's rule is unclear"
-    ANSWER = "answer", "You answered “I don't know”"
-    NOT_ANSWERED = "not_answered", "Not answered"
+class Cause(StrEnum):
+    """Why something is unclear."""
+
+    RULE_UNDEFINED = "rule_undefined"  # the sources publish no threshold
+    RULE_UNCLEAR = "rule_unclear"  # met on the broadest reading of a vague rule
+    ANSWER_UNKNOWN = "answer_unknown"  # "I don't know", and the answer matters
+    NOT_ANSWERED = "not_answered"  # not asked, or not answered yet
+    LEGAL_STATUS = "legal_status"  # the rule is not plainly in force today
+    PROGRAM_STATUS = "program_status"  # the program is announced, proposed or suspended
 
 
-class Verdict(LabelledEnum):
-    LIKELY = "likely", "Likely eligible"
-    POSSIBLE = "possible", "Possibly eligible"
-    NOT_ELIGIBLE = "not_eligible", "Not eligible as things stand"
-    NOT_APPLICABLE = "not_applicable", "Not needed for you"
+class Verdict(StrEnum):
+    CAN_APPLY = "can_apply"
+    POSSIBLE = "possible"
+    NOT_ELIGIBLE = "not_eligible"
+    NOT_NEEDED = "not_needed"
+
+
+class NodeKind(StrEnum):
+    GROUP = "group"
+    CRITERION = "criterion"
+    POINTS = "points"
+
+
+class Exemption(StrEnum):
+    """Whether the program's selection applies to this applicant."""
+
+    SUBJECT = "subject"
+    EXEMPT = "exempt"
+    MAYBE_EXEMPT = "maybe_exempt"
 
 
 @dataclass(frozen=True)
 class CriterionResult:
-    criterion: CriterionRule
+    id: int
     status: Status
-    unclear_because: UnclearBecause | None
-    reason: str
-    answer_label: str
+    cause: Cause | None = None
+    answer: Value | None = None
+    meets_with: tuple[Value, ...] = ()  # with "I don't know": the answers that would meet
+    legal: LegalStatus = LegalStatus.IN_FORCE
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """A criterion, points table or group as it counts: ``ref`` is the criterion or table id,
+    or the group key."""
+
+    kind: NodeKind
+    ref: str
+    status: Status
+    failed: int = 0
+    children: tuple[NodeResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class PointsRowResult:
+    id: int
+    status: Status
+    cause: Cause | None
+    answer: Value | None
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class PointsCategoryResult:
+    category: str
+    low: int
+    high: int
+    cap: int | None
+
+
+@dataclass(frozen=True)
+class PointsResult:
+    id: int
+    status: Status
+    cause: Cause | None
+    low: int
+    high: int
+    pass_mark: int | None
+    rows: tuple[PointsRowResult, ...]
+    categories: tuple[PointsCategoryResult, ...]
+    legal: LegalStatus = LegalStatus.IN_FORCE
+
+
+@dataclass(frozen=True)
+class SelectionResult:
+    mechanism: Selection
+    exemption: Exemption
+    exemptions: tuple[NodeResult, ...] = ()
+    advantages: tuple[NodeResult, ...] = ()
+    chance_low: Decimal | None = None
+    chance_high: Decimal | None = None
+    chance_figures: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class FigureResult:
-    figure: FigureRule
-    applies: Status  # MEETS: applies to you; NOT_MET: does not; UNCLEAR: depends (see reason)
-    reason: str
-    is_current: bool
+    id: int
+    applies: Status  # MEETS: applies to you; NOT_MET: does not; UNCLEAR: see the cause
+    cause: Cause | None = None
+    answer: Value | None = None
+    legal: LegalStatus = LegalStatus.IN_FORCE
+
+
+@dataclass(frozen=True)
+class CaveatResult:
+    id: int
+    legal: LegalStatus = LegalStatus.IN_FORCE
 
 
 @dataclass(frozen=True)
 class Change:
-    """One way the verdict would improve: the answers to change and the verdict it gives.
+    """One way the verdict would improve: the answers to change and the verdict it gives."""
 
-    ``fact``, ``fact_label`` and ``value_label`` describe the first changed answer (joined with
-    "; " when several change together); ``updates`` holds every (fact, new answer) pair.
-    """
-
-    fact: Fact
-    fact_label: str
-    value_label: str
-    new_verdict: Verdict
-    sentence: str
     updates: tuple[tuple[Fact, Value], ...]
+    verdict: Verdict
 
 
 @dataclass(frozen=True)
 class ProgramResult:
     program: ProgramRules
     verdict: Verdict
-    headline: str
-    depends_on: tuple[str, ...]
+    cause: Cause | None
+    requirements: NodeResult
+    routes: tuple[NodeResult, ...]
+    not_needed_by: tuple[NodeResult, ...]
+    warnings: tuple[NodeResult, ...]
     criteria: tuple[CriterionResult, ...]
+    points: tuple[PointsResult, ...]
+    selection: SelectionResult
     figures: tuple[FigureResult, ...]
+    caveats: tuple[CaveatResult, ...]
     changes: tuple[Change, ...]
     deciding_facts: tuple[Fact, ...]
 
 
 # ---------------------------------------------------------------------------------------------
-# Wording: how an answer reads in a sentence ("you live in India") and as a thing one has
-# ("a job offer in the United States"). Values without an entry fall back to their labels.
-
-
-@dataclass(frozen=True)
-class _Wording:
-    said: str  # a clause with {} for the value: "your highest degree is {}"
-    noun: str = "{}"  # a noun phrase with {} for the value: "{} of STEM work experience"
-    said_values: Mapping[str, str] = field(default_factory=dict)
-    noun_values: Mapping[str, str] = field(default_factory=dict)
-
-
-_COUNTRIES: Mapping[str, str] = MappingProxyType(
-    {
-        Country.US: "the United States",
-        Country.GB: "the United Kingdom",
-        Country.PH: "the Philippines",
-        Country.OTHER: "another country",
-    }
-)
-_DEGREES: Mapping[str, str] = MappingProxyType(
-    {
-        "school": "secondary school or less",
-        "vocational": "a vocational or associate qualification",
-        "bachelor": "a Bachelor's degree",
-        "master": "a Master's degree",
-        "doctorate": "a doctorate (PhD)",
-    }
-)
-_LANGUAGE_SAID: Mapping[str, str] = MappingProxyType(
-    {
-        "none": "none",
-        "basic": "basic",
-        "conversational": "conversational",
-        "professional": "professional working level",
-        "native": "native or bilingual",
-    }
-)
-
-
-def _language_nouns(language: str) -> Mapping[str, str]:
-    return MappingProxyType(
-        {
-            "none": f"no {language}",
-            "basic": f"basic {language}",
-            "conversational": f"conversational {language}",
-            "professional": f"professional working {language}",
-            "native": f"native or bilingual {language}",
-        }
-    )
-
-
-_WORDING: Mapping[Fact, _Wording] = MappingProxyType(
-    {
-        Fact.CITIZENSHIP: _Wording("you are a citizen of {}", "citizenship of {}"),
-        Fact.RESIDENCE: _Wording("you live in {}", "residence in {}"),
-        Fact.DEGREE_COUNTRY: _Wording("you earned your degree in {}", "a degree from {}"),
-        Fact.US_STATUS: _Wording(
-            "{}",
-            said_values={
-                "citizen": "you are a US citizen",
-                "green_card": "you hold a green card",
-                "h1b": "you are on an H-1B",
-                "f1_opt": "you are on an F-1 student visa (including OPT)",
-                "other": "you hold another US visa or status",
-                "none": "you have no US status",
-            },
-            noun_values={
-                "citizen": "US citizenship",
-                "green_card": "a green card",
-                "h1b": "H-1B status",
-                "f1_opt": "F-1 student status (including OPT)",
-                "other": "another US visa or status",
-                "none": "no US status",
-            },
-        ),
-        Fact.AGE: _Wording("you are {} old", "an age of {}"),
-        Fact.STEM_EXPERIENCE: _Wording(
-            "you have {} of STEM work experience", "{} of STEM work experience"
-        ),
-        Fact.DEGREE: _Wording(
-            "your highest degree is {}", said_values=_DEGREES, noun_values=_DEGREES
-        ),
-        Fact.FIELD: _Wording(
-            "you studied {}",
-            said_values={"stem": "a STEM subject", "non_stem": "a subject outside STEM"},
-            noun_values={"stem": "a STEM degree", "non_stem": "a degree outside STEM"},
-        ),
-        Fact.INSTITUTION: _Wording(
-            "your institution is {}",
-            said_values={
-                "world_top": "world top-ranked",
-                "national": "nationally recognised",
-                "not_recognised": "neither world top-ranked nor nationally recognised",
-            },
-            noun_values={
-                "world_top": "a degree from a world top-ranked institution",
-                "national": "a degree from a nationally recognised institution",
-                "not_recognised": "a degree from a less well-known institution",
-            },
-        ),
-        Fact.ACADEMIC_ROLE: _Wording(
-            "{}",
-            said_values={
-                "yes": "you teach or do research at a university or institute",
-                "no": "you do not teach or do research at a university or institute",
-            },
-            noun_values={
-                "yes": "a teaching or research role at a university or institute",
-                "no": "no teaching or research role at a university or institute",
-            },
-        ),
-        Fact.JOB_OFFER: _Wording(
-            "{}",
-            said_values={
-                "none": "you have no job offer",
-                "china": "you have a job offer in China",
-                "us": "you have a job offer in the United States",
-                "elsewhere": "you have a job offer somewhere else",
-            },
-            noun_values={
-                "none": "no job offer",
-                "china": "a job offer in China",
-                "us": "a job offer in the United States",
-                "elsewhere": "a job offer somewhere else",
-            },
-        ),
-        Fact.EMPLOYER_TYPE: _Wording(
-            "your US employer is {}",
-            said_values={
-                "research": "a university or non-profit research organisation",
-                "company": "a company",
-            },
-            noun_values={
-                "research": "a university or non-profit research employer",
-                "company": "a company as employer",
-            },
-        ),
-        Fact.WAGE_LEVEL: _Wording(
-            "the offered wage is {}",
-            said_values={
-                "1": "level I (entry)",
-                "2": "level II (qualified)",
-                "3": "level III (experienced)",
-                "4": "level IV (fully competent)",
-            },
-            noun_values={
-                "1": "a level I (entry) wage",
-                "2": "a level II (qualified) wage",
-                "3": "a level III (experienced) wage",
-                "4": "a level IV (fully competent) wage",
-            },
-        ),
-        Fact.SPONSOR: _Wording(
-            "{}",
-            said_values={
-                "yes": "your employer will sponsor a visa",
-                "no": "your employer will not sponsor a visa",
-            },
-            noun_values={
-                "yes": "an employer who will sponsor you",
-                "no": "an employer who will not sponsor you",
-            },
-        ),
-        Fact.MANDARIN: _Wording(
-            "your Mandarin level is {}",
-            said_values=_LANGUAGE_SAID,
-            noun_values=_language_nouns("Mandarin"),
-        ),
-        Fact.ENGLISH: _Wording(
-            "your English level is {}",
-            said_values=_LANGUAGE_SAID,
-            noun_values=_language_nouns("English"),
-        ),
-        Fact.FAMILY: _Wording(
-            "{}",
-            said_values={
-                "alone": "you are coming alone",
-                "spouse": "a spouse or partner would come with you",
-                "children": "children would come with you",
-                "spouse_and_children": "a spouse or partner and children would come with you",
-            },
-            noun_values={
-                "alone": "no accompanying family",
-                "spouse": "an accompanying spouse or partner",
-                "children": "accompanying children",
-                "spouse_and_children": "an accompanying spouse or partner and children",
-            },
-        ),
-    }
-)
-
-_COUNTRY_FACTS = frozenset({Fact.CITIZENSHIP, Fact.RESIDENCE, Fact.DEGREE_COUNTRY})
-
-
-def _wording(fact: Fact) -> _Wording:
-    return _WORDING.get(fact) or _Wording(f"your {FACTS[fact].label.lower()} is {{}}")
-
-
-def _value_phrase(fact: Fact, value: Value, *, noun: bool) -> str:
-    """One value as it reads inside its fact's clause or noun phrase."""
-    spec = FACTS[fact]
-    if spec.kind is FactKind.NUMBER:
-        return _amount(fact, value)
-    if fact in _COUNTRY_FACTS:
-        return _COUNTRIES.get(str(value)) or spec.value_label(value)
-    wording = _wording(fact)
-    table = wording.noun_values if noun else wording.said_values
-    return table.get(str(value)) or spec.value_label(value)
-
-
-def _amount(fact: Fact, value: Value) -> str:
-    unit = FACTS[fact].unit
-    if unit == "years" and value == 1:
-        unit = "year"
-    return f"{value} {unit}".strip()
-
-
-def _said(fact: Fact, values: Sequence[Value], prefix: str = "") -> str:
-    """A clause stating the answer(s): "your highest degree is at least a Bachelor's degree"."""
-    wording = _wording(fact)
-    phrases = [_value_phrase(fact, value, noun=False) for value in values]
-    if wording.said == "{}":  # each value is a whole clause
-        return _join(phrases, "or")
-    return wording.said.format(prefix + _join(phrases, "or"))
-
-
-def _noun(fact: Fact, values: Sequence[Value], prefix: str = "") -> str:
-    """A noun phrase for having the value(s): "a job offer in the United States"."""
-    wording = _wording(fact)
-    phrases = [_value_phrase(fact, value, noun=True) for value in values]
-    if FACTS[fact].kind is FactKind.NUMBER:
-        return wording.noun.format(prefix + _join(phrases, "or"))
-    return prefix + _join([wording.noun.format(phrase) for phrase in phrases], "or")
-
-
-def _join(items: Sequence[str], word: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if not text or text.endswith((".", "!", "?")) else f"{text}."
-
-
-# ---------------------------------------------------------------------------------------------
 # Reading answers and checking conditions
+
+_ALLOWED: Mapping[Fact, frozenset[str]] = MappingProxyType(
+    {
+        fact: frozenset(member.value for member in spec.values)
+        for fact, spec in FACTS.items()
+        if spec.values is not None
+    }
+)
+_RANKS: Mapping[Fact, Mapping[str, int]] = MappingProxyType(
+    {
+        fact: {member.value: spec.rank(member.value) for member in spec.values}
+        for fact, spec in FACTS.items()
+        if spec.kind is FactKind.ORDERED and spec.values is not None
+    }
+)
 
 
 def _answer(fact: Fact, answers: Answers) -> Value | None:
@@ -511,9 +454,7 @@ def _answer(fact: Fact, answers: Answers) -> Value | None:
     if isinstance(raw, str):
         if raw == UNKNOWN:
             return UNKNOWN
-        if spec.values is not None and raw in _ALLOWED[fact]:
-            return str(raw)
-        return None
+        return raw if spec.values is not None and raw in _ALLOWED[fact] else None
     if (
         spec.kind is FactKind.NUMBER
         and isinstance(raw, int)
@@ -524,55 +465,52 @@ def _answer(fact: Fact, answers: Answers) -> Value | None:
     return None
 
 
-_ALLOWED: Mapping[Fact, frozenset[str]] = MappingProxyType(
-    {
-        fact: frozenset(member.value for member in spec.values)
-        for fact, spec in FACTS.items()
-        if spec.values is not None
-    }
-)
+def _plain(answers: Answers) -> dict[str, object]:
+    """The answers to the known facts as a plain dict (the only keys the engine reads); not
+    a mapping at all counts as no answers."""
+    if not isinstance(answers, Mapping):
+        return {}
+    return {fact.value: answers[fact.value] for fact in Fact if fact.value in answers}
 
 
-_RANKS: Mapping[Fact, Mapping[str, int]] = MappingProxyType(
-    {
-        fact: {member.value: spec.rank(member.value) for member in spec.values}
-        for fact, spec in FACTS.items()
-        if spec.kind is FactKind.ORDERED and spec.values is not None
-    }
-)
+def _derive(answers: Answers) -> dict[str, object]:
+    """The answers with what follows from them: someone who lives outside the US has no US
+    status (unless they gave a valid one)."""
+    derived = dict(answers)
+    residence = _answer(Fact.RESIDENCE, derived)
+    if residence not in (None, UNKNOWN, "US") and _answer(Fact.US_STATUS, derived) is None:
+        derived[Fact.US_STATUS.value] = UsStatus.NONE.value
+    return derived
 
 
 def _key(fact: Fact, value: object) -> int | None:
     """Where a value sits for AT_LEAST / AT_MOST / BETWEEN, or None if it has no place."""
     spec = FACTS[fact]
     if spec.kind is FactKind.NUMBER:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        return None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
     if spec.kind is FactKind.ORDERED and isinstance(value, str):
         return _RANKS[fact].get(value)
     return None
 
 
 def _bounds(condition: Condition) -> tuple[int, int] | None:
-    """The inclusive (low, high) ranks or numbers a threshold condition allows; None if
-    the threshold cannot be read."""
-    fact, values = condition.fact, condition.values
-    keys = [_key(fact, value) for value in values]
+    """The inclusive (low, high) ranks or numbers a threshold allows; None if unreadable."""
+    keys = [_key(condition.fact, value) for value in condition.values]
     if any(key is None for key in keys):
         return None
     numbers = [key for key in keys if key is not None]
     lowest, highest = -(10**9), 10**9
-    if condition.operator is Operator.AT_LEAST and len(numbers) == 1:
+    operator = condition.operator
+    if operator is Operator.AT_LEAST and len(numbers) == 1:
         return numbers[0], highest
-    if condition.operator is Operator.AT_MOST and len(numbers) == 1:
+    if operator is Operator.AT_MOST and len(numbers) == 1:
         return lowest, numbers[0]
-    if condition.operator is Operator.BETWEEN and len(numbers) == 2 and numbers[0] <= numbers[1]:
+    if operator is Operator.BETWEEN and len(numbers) == 2 and numbers[0] <= numbers[1]:
         return numbers[0], numbers[1]
     return None
 
 
-def _readable(condition: Condition) -> bool:
+def readable(condition: Condition) -> bool:
     """Whether the condition has a threshold the engine can check."""
     operator = condition.operator
     if operator is Operator.ANY:
@@ -585,7 +523,6 @@ def _readable(condition: Condition) -> bool:
 
 
 def _holds(condition: Condition, value: Value) -> bool:
-    """Whether a valid answer satisfies a readable condition."""
     operator = condition.operator
     if operator is Operator.ANY:
         return True
@@ -598,274 +535,399 @@ def _holds(condition: Condition, value: Value) -> bool:
     return bounds is not None and key is not None and bounds[0] <= key <= bounds[1]
 
 
-def _possible_values(condition: Condition) -> tuple[Value, ...]:
-    """Every answer worth trying for "I don't know": all enum values, or for a number fact the
+def _possible_values(fact: Fact, conditions: Iterable[Condition]) -> tuple[Value, ...]:
+    """Every answer worth trying for an unknown fact: all enum values, or for a number the
     range ends and each threshold with its neighbours (enough for these conditions)."""
-    spec = FACTS[condition.fact]
+    spec = FACTS[fact]
     if spec.values is not None:
         return tuple(member.value for member in spec.values)
     candidates = {spec.minimum, spec.maximum}
-    for value in condition.values:
-        if isinstance(value, int) and not isinstance(value, bool):
-            candidates.update({value - 1, value, value + 1})
+    for condition in conditions:
+        for value in condition.values:
+            if isinstance(value, int) and not isinstance(value, bool):
+                candidates.update({value - 1, value, value + 1})
     return tuple(sorted(n for n in candidates if spec.minimum <= n <= spec.maximum))
 
 
-class _Outcome(Enum):
-    PASS = "pass"
-    FAIL = "fail"
-    MIXED = "mixed"  # "I don't know", and the answer would matter
-    NO_THRESHOLD = "no_threshold"
-    NO_ANSWER = "no_answer"
-
-
-def _outcome(condition: Condition, answer: Value | None) -> _Outcome:
+def _check(condition: Condition, answer: Value | None) -> tuple[Status, Cause | None]:
+    """A condition against an answer, before clarity and legal status are weighed."""
     if condition.operator is Operator.ANY:
-        return _Outcome.PASS
-    if not _readable(condition):
-        return _Outcome.NO_THRESHOLD
+        return Status.MEETS, None
+    if not readable(condition):
+        return Status.UNCLEAR, Cause.RULE_UNDEFINED
     if answer is None:
-        return _Outcome.NO_ANSWER
+        return Status.UNCLEAR, Cause.NOT_ANSWERED
     if answer == UNKNOWN:
-        results = {_holds(condition, value) for value in _possible_values(condition)}
-        if results == {True}:
-            return _Outcome.PASS
-        if results == {False}:
-            return _Outcome.FAIL
-        return _Outcome.MIXED
-    return _Outcome.PASS if _holds(condition, answer) else _Outcome.FAIL
+        outcomes = {_holds(condition, v) for v in _possible_values(condition.fact, [condition])}
+        if outcomes == {True}:
+            return Status.MEETS, None
+        if outcomes == {False}:
+            return Status.NOT_MET, None
+        return Status.UNCLEAR, Cause.ANSWER_UNKNOWN
+    return (Status.MEETS, None) if _holds(condition, answer) else (Status.NOT_MET, None)
 
 
-def _requirement(condition: Condition) -> str:
-    """What the condition asks for, as a noun phrase: "at least a Bachelor's degree"."""
-    fact, operator, values = condition.fact, condition.operator, condition.values
-    if operator is Operator.ANY:
-        return "no particular answer"
-    if not _readable(condition):
-        return f"something about your {FACTS[fact].label.lower()} that the sources do not state"
-    if operator is Operator.IN:
-        return _noun(fact, values)
-    if operator is Operator.NOT_IN:
-        return f"anything but {_noun(fact, values)}"
-    if operator is Operator.AT_LEAST:
-        return _noun(fact, values, "at least ")
-    if operator is Operator.AT_MOST:
-        return _noun(fact, values, "at most ")
-    low, high = values
-    return _wording(fact).noun.format(f"between {low} and {_amount(fact, high)}")
+_EXEMPTING = frozenset(
+    {Importance.NOT_NEEDED_IF, Importance.SELECTION_EXEMPT_IF, Importance.SELECTION_ADVANTAGE}
+)
 
 
-def _meets_when(condition: Condition) -> str:
-    """When an answer would satisfy the condition: "if you live in China", "unless ..."."""
-    fact, operator, values = condition.fact, condition.operator, condition.values
-    if operator is Operator.IN:
-        return f"if {_said(fact, values)}"
-    if operator is Operator.NOT_IN:
-        return f"unless {_said(fact, values)}"
-    if operator is Operator.AT_LEAST:
-        return f"if {_said(fact, values, 'at least ')}"
-    if operator is Operator.AT_MOST:
-        return f"if {_said(fact, values, 'at most ')}"
-    if operator is Operator.BETWEEN:
-        low, high = values
-        return f"if {_wording(fact).said.format(f'between {low} and {_amount(fact, high)}')}"
-    return "whatever your answer"
+def _weigh_legal(
+    status: Status, cause: Cause | None, legal: LegalStatus, *, exempting: bool
+) -> tuple[Status, Cause | None]:
+    """A rule not in force counts neither against the applicant nor for an exemption."""
+    if legal is LegalStatus.IN_FORCE:
+        return status, cause
+    if (status is Status.NOT_MET and not exempting) or (status is Status.MEETS and exempting):
+        return Status.UNCLEAR, Cause.LEGAL_STATUS
+    return status, cause
+
+
+def _evaluate_criterion(
+    rule: CriterionRule, importance: Importance, answers: Answers, today: date
+) -> CriterionResult:
+    condition = rule.condition
+    answer = _answer(condition.fact, answers)
+    status, cause = _check(condition, answer)
+    meets_with: tuple[Value, ...] = ()
+    if cause is Cause.ANSWER_UNKNOWN:
+        candidates = _possible_values(condition.fact, [condition])
+        meets_with = tuple(v for v in candidates if _holds(condition, v))
+    vague = rule.clarity is Clarity.UNCLEAR and condition.operator is not Operator.ANY
+    if vague and status is Status.MEETS and readable(condition):
+        status, cause = Status.UNCLEAR, Cause.RULE_UNCLEAR
+    legal = rule.legal.on(today)
+    status, cause = _weigh_legal(status, cause, legal, exempting=importance in _EXEMPTING)
+    return CriterionResult(rule.id, status, cause, answer, meets_with, legal)
 
 
 # ---------------------------------------------------------------------------------------------
-# Criteria
+# Points tables
 
-_ASKS: Mapping[Importance, str] = MappingProxyType(
-    {
-        Importance.REQUIRED: "the program asks for {}",
-        Importance.FAVOURABLE: "the program favours {}",
-        Importance.NOT_REQUIRED: "the program mentions {} but does not require it",
-        Importance.NOT_NEEDED_IF: "the program is not needed with {}",
-    }
-)
-_MEETS_LEAD: Mapping[Importance, str] = MappingProxyType(
-    {
-        Importance.REQUIRED: "You meet this",
-        Importance.FAVOURABLE: "This counts in your favour",
-        Importance.NOT_REQUIRED: "This would apply to you",
-        Importance.NOT_NEEDED_IF: "You would not need this program",
-    }
-)
-_DONT_KNOW = "You answered “I don't know”"
+_MAX_COMBINATIONS = 4096
 
 
-def _evaluate_criterion(rule: CriterionRule, answers: Answers) -> CriterionResult:
-    condition = rule.condition
-    fact = condition.fact
-    answer = _answer(fact, answers)
-    answer_label = "" if answer is None else FACTS[fact].value_label(answer)
-    outcome = _outcome(condition, answer)
-    asks = _ASKS[rule.importance].format(_requirement(condition))
-    said = "" if answer is None or answer == UNKNOWN else _said(fact, [answer])
-
-    def result(status: Status, because: UnclearBecause | None, reason: str) -> CriterionResult:
-        return CriterionResult(rule, status, because, reason, answer_label)
-
-    if condition.operator is Operator.ANY:
-        reason = "There is no requirement here: any answer will do."
-        if said:
-            reason += f" You said {said}."
-        return result(Status.MEETS, None, reason)
-    if outcome is _Outcome.NO_THRESHOLD:
-        statement = _sentence(rule.statement)
-        if answer is None:
-            tail = "The sources publish no threshold for this, so no answer can settle it."
+def _category_range(
+    rows: Sequence[PointsRow], cap: int | None, answers: Answers
+) -> tuple[int, int]:
+    """The least and most points a category can give, trying every answer to an unknown."""
+    facts = sorted({row.condition.fact for row in rows}, key=list(Fact).index)
+    options: list[tuple[Value | None, ...]] = []
+    for fact in facts:
+        answer = _answer(fact, answers)
+        if answer is None or answer == UNKNOWN:
+            conditions = [row.condition for row in rows if row.condition.fact is fact]
+            options.append(_possible_values(fact, conditions))
         else:
-            tail = (
-                f"The sources publish no threshold for this, so your answer "
-                f"(“{answer_label}”) cannot settle it."
-            )
-        return result(Status.UNCLEAR, UnclearBecause.RULE, f"{statement} {tail}".strip())
-    if outcome is _Outcome.NO_ANSWER:
-        return result(
-            Status.UNCLEAR,
-            UnclearBecause.NOT_ANSWERED,
-            f"“{FACTS[fact].label}” was not asked for your situation; {asks}.",
-        )
-    if outcome is _Outcome.MIXED:
-        return result(
-            Status.UNCLEAR,
-            UnclearBecause.ANSWER,
-            f"{_DONT_KNOW}. {_MEETS_LEAD[rule.importance]} {_meets_when(condition)}.",
-        )
+            options.append((answer,))
+    combos = 1
+    for values in options:
+        combos *= max(len(values), 1)
 
-    passed = outcome is _Outcome.PASS
-    if said:
-        basis = f"You said {said}"
-    elif passed:
-        basis = f"{_DONT_KNOW}, but every possible answer meets this"
+    def capped(total: int) -> int:
+        return min(total, cap) if cap is not None else total
+
+    if combos > _MAX_COMBINATIONS or any(not readable(row.condition) for row in rows):
+        # Too many answers to try, or a row no answer settles: bound it row by row.
+        statuses = [_check(row.condition, _answer(row.condition.fact, answers))[0] for row in rows]
+        low = sum(r.points for r, st in zip(rows, statuses, strict=True) if st is Status.MEETS)
+        high = sum(
+            r.points for r, st in zip(rows, statuses, strict=True) if st is not Status.NOT_MET
+        )
+        return capped(low), capped(high)
+    totals = []
+    for combo in itertools.product(*options):
+        chosen = dict(zip(facts, combo, strict=True))
+        totals.append(
+            capped(
+                sum(
+                    row.points
+                    for row in rows
+                    if chosen[row.condition.fact] is not None
+                    and _holds(row.condition, typing.cast(Value, chosen[row.condition.fact]))
+                )
+            )
+        )
+    return min(totals), max(totals)
+
+
+def _evaluate_points(table: PointsTableRule, answers: Answers, today: date) -> PointsResult:
+    rows = []
+    causes: set[Cause] = set()
+    for row in table.rows:
+        answer = _answer(row.condition.fact, answers)
+        row_status, row_cause = _check(row.condition, answer)
+        low = row.points if row_status is Status.MEETS else 0
+        high = 0 if row_status is Status.NOT_MET else row.points
+        if row_cause is not None:
+            causes.add(row_cause)
+        rows.append(PointsRowResult(row.id, row_status, row_cause, answer, low, high))
+    caps = dict(table.caps)
+    categories = []
+    by_category: dict[str, list[PointsRow]] = {}
+    for row in table.rows:
+        by_category.setdefault(row.category, []).append(row)
+    for category, members in by_category.items():
+        low, high = _category_range(members, caps.get(category), answers)
+        categories.append(PointsCategoryResult(category, low, high, caps.get(category)))
+    low = sum(c.low for c in categories)
+    high = sum(c.high for c in categories)
+    cause: Cause | None = None
+    if table.pass_mark is None or not table.rows:
+        status, cause = Status.UNCLEAR, Cause.RULE_UNDEFINED
+    elif low >= table.pass_mark:
+        status = Status.MEETS
+    elif high < table.pass_mark:
+        status = Status.NOT_MET
     else:
-        basis = f"{_DONT_KNOW}, but no possible answer meets this"
-    if rule.clarity is Clarity.UNCLEAR:
-        if passed:
-            return result(
-                Status.UNCLEAR,
-                UnclearBecause.RULE,
-                f"{basis}, which meets the broadest reading of this rule ({asks}); "
-                f"the sources leave it unclear whether that is enough.",
-            )
-        return result(
-            Status.NOT_MET,
-            None,
-            f"{basis}; even the broadest reading of this rule ({asks}) excludes you.",
-        )
-    return result(Status.MEETS if passed else Status.NOT_MET, None, f"{basis}; {asks}.")
+        status = Status.UNCLEAR
+        for candidate in (Cause.ANSWER_UNKNOWN, Cause.NOT_ANSWERED, Cause.RULE_UNDEFINED):
+            if candidate in causes:
+                cause = candidate
+                break
+        cause = cause or Cause.ANSWER_UNKNOWN
+    if status is Status.MEETS and table.clarity is Clarity.UNCLEAR:
+        status, cause = Status.UNCLEAR, Cause.RULE_UNCLEAR
+    legal = table.legal.on(today)
+    status, cause = _weigh_legal(status, cause, legal, exempting=False)
+    return PointsResult(
+        table.id,
+        status,
+        cause,
+        low,
+        high,
+        table.pass_mark,
+        tuple(rows),
+        tuple(categories),
+        legal,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Trees
+
+
+def _combine(combine: Combine, statuses: Sequence[Status]) -> Status:
+    if not statuses:
+        return Status.MEETS
+    decisive = Status.NOT_MET if combine is Combine.ALL else Status.MEETS
+    if decisive in statuses:
+        return decisive
+    if Status.UNCLEAR in statuses:
+        return Status.UNCLEAR
+    return Status.MEETS if combine is Combine.ALL else Status.NOT_MET
 
 
 @dataclass(frozen=True)
-class _Unit:
-    """A criterion, or a group of alternative criteria, as it counts for the verdict."""
+class _Evaluation:
+    """Everything decided for one set of answers (before changes are looked for)."""
 
-    importance: Importance
-    members: tuple[CriterionResult, ...]
-    status: Status
-
-
-def _units(results: Sequence[CriterionResult]) -> tuple[_Unit, ...]:
-    grouped: dict[tuple[Importance, str], list[CriterionResult]] = {}
-    order: list[tuple[Importance, str] | CriterionResult] = []
-    for result in results:
-        group = result.criterion.group
-        if not group:
-            order.append(result)
-            continue
-        key = (result.criterion.importance, group)
-        if key not in grouped:
-            grouped[key] = []
-            order.append(key)
-        grouped[key].append(result)
-    units = []
-    for item in order:
-        if isinstance(item, CriterionResult):
-            units.append(_Unit(item.criterion.importance, (item,), item.status))
-            continue
-        members = tuple(grouped[item])
-        statuses = {member.status for member in members}
-        if Status.MEETS in statuses:
-            status = Status.MEETS
-        elif Status.UNCLEAR in statuses:
-            status = Status.UNCLEAR
-        else:
-            status = Status.NOT_MET
-        units.append(_Unit(item[0], members, status))
-    return tuple(units)
-
-
-def _depends_on_item(unit: _Unit) -> str:
-    """What an unclear requirement depends on, in plain words."""
-    parts = []
-    for member in unit.members:
-        if member.status is not Status.UNCLEAR:
-            continue
-        condition = member.criterion.condition
-        if member.unclear_because is UnclearBecause.RULE:
-            statement = member.criterion.statement.strip().rstrip(".")
-            label = FACTS[condition.fact].label
-            parts.append(statement or f"what the program asks about “{label}”")
-            continue
-        if condition.operator is Operator.NOT_IN:
-            part = f"whether {_said(condition.fact, condition.values)} (that would rule it out)"
-        else:
-            part = f"whether {_meets_when(condition).removeprefix('if ')}"
-        if member.unclear_because is UnclearBecause.NOT_ANSWERED:
-            part += " (not answered yet)"
-        parts.append(part)
-    return "; or ".join(parts)
-
-
-@dataclass(frozen=True)
-class _Assessment:
     verdict: Verdict
+    cause: Cause | None
+    units: Mapping[Importance, tuple[NodeResult, ...]]
+    requirements: NodeResult
+    routes: tuple[NodeResult, ...]
     criteria: tuple[CriterionResult, ...]
-    units: tuple[_Unit, ...]
+    points: tuple[PointsResult, ...]
 
 
-def _assess(program: ProgramRules, answers: Answers) -> _Assessment:
-    criteria = tuple(_evaluate_criterion(rule, answers) for rule in program.criteria)
-    units = _units(criteria)
-    required = [unit for unit in units if unit.importance is Importance.REQUIRED]
-    if any(
-        unit.importance is Importance.NOT_NEEDED_IF and unit.status is Status.MEETS
-        for unit in units
-    ):
-        verdict = Verdict.NOT_APPLICABLE
-    elif any(unit.status is Status.NOT_MET for unit in required):
+def _evaluate_tree(program: ProgramRules, answers: Answers, today: date) -> _Evaluation:
+    groups = {group.key: group for group in program.groups}
+
+    def importance_of(group_key: str, fallback: Importance) -> Importance:
+        seen: set[str] = set()
+        while group_key in groups and group_key not in seen:
+            seen.add(group_key)
+            group = groups[group_key]
+            if not group.parent:
+                return group.importance
+            group_key = group.parent
+        return fallback
+
+    criteria = tuple(
+        _evaluate_criterion(rule, importance_of(rule.group, rule.importance), answers, today)
+        for rule in program.criteria
+    )
+    points = tuple(_evaluate_points(table, answers, today) for table in program.points_tables)
+    leaves_by_group: dict[str, list[NodeResult]] = {}
+    for rule, result in zip(program.criteria, criteria, strict=True):
+        group_key = rule.group if rule.group in groups else ""
+        if not group_key and rule.importance in (Importance.FAVOURABLE, Importance.NOT_REQUIRED):
+            continue
+        node = NodeResult(
+            NodeKind.CRITERION,
+            str(rule.id),
+            result.status,
+            int(result.status is Status.NOT_MET),
+        )
+        leaves_by_group.setdefault(group_key, []).append(node)
+    top_importance: dict[tuple[NodeKind, str], Importance] = {}
+    for table, scored in zip(program.points_tables, points, strict=True):
+        group_key = table.group if table.group in groups else ""
+        node = NodeResult(
+            NodeKind.POINTS, str(table.id), scored.status, int(scored.status is Status.NOT_MET)
+        )
+        leaves_by_group.setdefault(group_key, []).append(node)
+        if not group_key:
+            top_importance[(NodeKind.POINTS, node.ref)] = Importance.REQUIRED
+    for rule in program.criteria:
+        if rule.group not in groups:
+            top_importance[(NodeKind.CRITERION, str(rule.id))] = rule.importance
+
+    children_of: dict[str, list[str]] = {}
+    for group in program.groups:
+        parent = group.parent if group.parent in groups else ""
+        children_of.setdefault(parent, []).append(group.key)
+
+    routes: list[NodeResult] = []
+
+    def build(key: str, path: frozenset[str]) -> NodeResult:
+        group = groups[key]
+        nested = [
+            build(child, path | {child})
+            for child in children_of.get(key, [])
+            if child not in path  # a cycle is refused by validation; never loop here
+        ]
+        members = [*leaves_by_group.get(key, []), *nested]
+        status = _combine(group.combine, [m.status for m in members])
+        failed = sum(m.failed for m in members)
+        node = NodeResult(NodeKind.GROUP, key, status, failed, tuple(members))
+        if group.route:
+            routes.append(node)
+        return node
+
+    top_groups = [build(key, frozenset({key})) for key in children_of.get("", [])]
+    units: dict[Importance, list[NodeResult]] = {}
+    for node in leaves_by_group.get("", []):
+        importance = top_importance.get((node.kind, node.ref), Importance.REQUIRED)
+        units.setdefault(importance, []).append(node)
+    for node in top_groups:
+        units.setdefault(groups[node.ref].importance, []).append(node)
+
+    required = units.get(Importance.REQUIRED, [])
+    requirements = NodeResult(
+        NodeKind.GROUP,
+        "",
+        _combine(Combine.ALL, [u.status for u in required]),
+        sum(u.failed for u in required),
+        tuple(required),
+    )
+    cause: Cause | None = None
+    if any(u.status is Status.MEETS for u in units.get(Importance.NOT_NEEDED_IF, [])):
+        verdict = Verdict.NOT_NEEDED
+    elif program.status is ProgramStatus.SUSPENDED:
+        verdict, cause = Verdict.NOT_ELIGIBLE, Cause.PROGRAM_STATUS
+    elif requirements.status is Status.NOT_MET:
         verdict = Verdict.NOT_ELIGIBLE
-    elif any(unit.status is Status.UNCLEAR for unit in required):
+    elif requirements.status is Status.UNCLEAR:
         verdict = Verdict.POSSIBLE
+    elif program.status is not ProgramStatus.IN_FORCE:
+        verdict, cause = Verdict.POSSIBLE, Cause.PROGRAM_STATUS
     else:
-        verdict = Verdict.LIKELY
-    return _Assessment(verdict, criteria, units)
+        verdict = Verdict.CAN_APPLY
+    return _Evaluation(
+        verdict,
+        cause,
+        MappingProxyType({k: tuple(v) for k, v in units.items()}),
+        requirements,
+        tuple(routes),
+        criteria,
+        points,
+    )
+
+
+def _leaves(node: NodeResult) -> Iterable[NodeResult]:
+    if node.kind is NodeKind.GROUP:
+        for child in node.children:
+            yield from _leaves(child)
+    else:
+        yield node
+
+
+# ---------------------------------------------------------------------------------------------
+# Selection and figures
+
+
+def _evaluate_figure(figure: FigureRule, answers: Answers, today: date) -> FigureResult:
+    legal = figure.legal.on(today)
+    if figure.applies is None:
+        status: Status = Status.MEETS
+        cause: Cause | None = None
+        answer = None
+    else:
+        answer = _answer(figure.applies.fact, answers)
+        status, cause = _check(figure.applies, answer)
+    if legal in _NOT_CURRENT and status is not Status.NOT_MET:
+        status, cause = Status.NOT_MET, Cause.LEGAL_STATUS  # a past or future amount
+    elif legal is not LegalStatus.IN_FORCE and status is Status.MEETS:
+        status, cause = Status.UNCLEAR, Cause.LEGAL_STATUS
+    return FigureResult(figure.id, status, cause, answer, legal)
+
+
+_NOT_CURRENT = frozenset({LegalStatus.EXPIRED, LegalStatus.NOT_YET})
+
+
+def _evaluate_selection(
+    program: ProgramRules, evaluation: _Evaluation, figures: Sequence[FigureResult]
+) -> SelectionResult:
+    exemptions = evaluation.units.get(Importance.SELECTION_EXEMPT_IF, ())
+    advantages = evaluation.units.get(Importance.SELECTION_ADVANTAGE, ())
+    if program.selection is Selection.NONE or any(u.status is Status.MEETS for u in exemptions):
+        exemption = Exemption.EXEMPT
+    elif any(u.status is Status.UNCLEAR for u in exemptions):
+        exemption = Exemption.MAYBE_EXEMPT
+    else:
+        exemption = Exemption.SUBJECT
+    chances: list[tuple[int, Decimal]] = []
+    if exemption is not Exemption.EXEMPT:
+        for rule, result in zip(program.figures, figures, strict=True):
+            if not rule.estimates_chance or rule.value is None:
+                continue
+            if result.legal is not LegalStatus.IN_FORCE:
+                continue
+            could = result.applies is Status.UNCLEAR and result.cause in _ANSWER_CAUSES
+            if result.applies is Status.MEETS or could:
+                chances.append((rule.id, rule.value))
+    exact = [
+        (i, v) for i, v in chances if next(f for f in figures if f.id == i).applies is Status.MEETS
+    ]
+    chosen = exact or chances
+    values = [value for _, value in chosen]
+    return SelectionResult(
+        mechanism=program.selection,
+        exemption=exemption,
+        exemptions=exemptions,
+        advantages=advantages,
+        chance_low=min(values) if values else None,
+        chance_high=max(values) if values else None,
+        chance_figures=tuple(i for i, _ in chosen),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # What would change the outcome
 
 _RANK: Mapping[Verdict, int] = MappingProxyType(
-    {Verdict.NOT_ELIGIBLE: 0, Verdict.POSSIBLE: 1, Verdict.LIKELY: 2}
+    {Verdict.NOT_ELIGIBLE: 0, Verdict.POSSIBLE: 1, Verdict.CAN_APPLY: 2}
 )
+_ANSWER_CAUSES = frozenset({Cause.ANSWER_UNKNOWN, Cause.NOT_ANSWERED})
 
 
-# Unclear because of the answer (or its absence): another answer could settle it.
-_ANSWER_CAUSES = frozenset({UnclearBecause.ANSWER, UnclearBecause.NOT_ANSWERED})
+def _valid(fact: Fact, value: object) -> bool:
+    """Whether a value is a real answer to the fact (not "I don't know", not invalid)."""
+    return _answer(fact, {fact.value: value}) not in (None, UNKNOWN)
 
 
 def _proposal(condition: Condition, answer: Value | None) -> Value | None:
     """The smallest answer that would satisfy the condition, or None if there is none to
     propose (see the module docstring)."""
     fact, operator = condition.fact, condition.operator
-    if fact is Fact.CITIZENSHIP or not _readable(condition):
+    if fact is Fact.CITIZENSHIP or not readable(condition):
         return None
-    spec = FACTS[fact]
     proposal: Value | None = None
     if operator is Operator.IN:
         valid = [value for value in condition.values if _valid(fact, value)]
-        if spec.kind is FactKind.ORDERED:
+        if FACTS[fact].kind is FactKind.ORDERED:
             valid.sort(key=lambda value: _key(fact, value) or 0)
         proposal = valid[0] if valid else None
     elif operator in (Operator.AT_LEAST, Operator.AT_MOST):
@@ -882,197 +944,146 @@ def _proposal(condition: Condition, answer: Value | None) -> Value | None:
     return proposal if _valid(fact, proposal) else None
 
 
-def _valid(fact: Fact, value: object) -> bool:
-    """Whether a value is a real answer to the fact (not "I don't know", not invalid)."""
-    return _answer(fact, {fact.value: value}) not in (None, UNKNOWN)
+def _unit_proposals(
+    unit: NodeResult,
+    program: ProgramRules,
+    evaluation: _Evaluation,
+    answers: Answers,
+) -> list[tuple[Fact, Value]]:
+    criteria = {str(rule.id): rule for rule in program.criteria}
+    results = {str(result.id): result for result in evaluation.criteria}
+    tables = {str(table.id): table for table in program.points_tables}
+    conditions: list[Condition] = []
+    for leaf in _leaves(unit):
+        if leaf.status is Status.MEETS:
+            continue
+        if leaf.kind is NodeKind.CRITERION:
+            result = results[leaf.ref]
+            if leaf.status is Status.UNCLEAR and result.cause not in _ANSWER_CAUSES:
+                continue
+            conditions.append(criteria[leaf.ref].condition)
+        else:
+            table_result = next(p for p in evaluation.points if str(p.id) == leaf.ref)
+            earned = {row.id for row in table_result.rows if row.status is Status.MEETS}
+            rows = sorted(tables[leaf.ref].rows, key=lambda row: -row.points)
+            conditions += [row.condition for row in rows if row.id not in earned]
+    proposals: list[tuple[Fact, Value]] = []
+    for condition in conditions:
+        value = _proposal(condition, _answer(condition.fact, answers))
+        if value is not None and (condition.fact, value) not in proposals:
+            proposals.append((condition.fact, value))
+    return proposals
 
 
 def _changes(
-    program: ProgramRules, answers: Answers, assessment: _Assessment
+    program: ProgramRules, answers: Answers, evaluation: _Evaluation, today: date
 ) -> tuple[Change, ...]:
-    if assessment.verdict not in (Verdict.NOT_ELIGIBLE, Verdict.POSSIBLE):
+    if evaluation.verdict not in (Verdict.NOT_ELIGIBLE, Verdict.POSSIBLE):
         return ()
-    proposals_by_unit: list[list[tuple[Fact, Value]]] = []
-    for unit in assessment.units:
-        if unit.importance is not Importance.REQUIRED or unit.status is Status.MEETS:
-            continue
-        if unit.status is Status.UNCLEAR and not any(
-            member.unclear_because in _ANSWER_CAUSES for member in unit.members
-        ):
-            continue
-        proposals: list[tuple[Fact, Value]] = []
-        for member in unit.members:
-            if member.status is Status.MEETS:
-                continue
-            condition = member.criterion.condition
-            value = _proposal(condition, _answer(condition.fact, answers))
-            if value is not None and (condition.fact, value) not in proposals:
-                proposals.append((condition.fact, value))
-        if proposals:
-            proposals_by_unit.append(proposals)
-
-    current = _RANK[assessment.verdict]
+    if evaluation.cause is Cause.PROGRAM_STATUS:
+        return ()
+    by_unit = [
+        proposals
+        for unit in evaluation.requirements.children
+        if unit.status is not Status.MEETS
+        for proposals in [_unit_proposals(unit, program, evaluation, answers)]
+        if proposals
+    ]
+    current = _RANK[evaluation.verdict]
     tried: set[tuple[tuple[Fact, Value], ...]] = set()
-    singles: list[Change] = []
-    for proposals in proposals_by_unit:
-        for proposal in proposals:
-            change = _try(program, answers, (proposal,), current, tried)
-            if change is not None:
-                singles.append(change)
+
+    def attempt(updates: tuple[tuple[Fact, Value], ...], to_beat: int) -> Change | None:
+        if updates in tried:
+            return None
+        tried.add(updates)
+        changed = _derive({**answers, **{fact.value: value for fact, value in updates}})
+        verdict = _evaluate_tree(program, changed, today).verdict
+        if verdict not in _RANK or _RANK[verdict] <= to_beat:
+            return None
+        return Change(updates, verdict)
+
+    singles = [
+        change
+        for proposals in by_unit
+        for proposal in proposals
+        for change in [attempt((proposal,), current)]
+        if change is not None
+    ]
     changes = list(singles)
-    if len(proposals_by_unit) > 1:
+    if len(by_unit) > 1:
         combined: dict[Fact, Value] = {}
-        for proposals in proposals_by_unit:
-            fact, value = proposals[0]
-            combined.setdefault(fact, value)
-        best_single = max((_RANK[change.new_verdict] for change in singles), default=current)
-        change = _try(program, answers, tuple(combined.items()), best_single, tried)
+        for proposals in by_unit:
+            combined.setdefault(*proposals[0])
+        best = max((_RANK[change.verdict] for change in singles), default=current)
+        change = attempt(tuple(combined.items()), best)
         if change is not None:
             changes.append(change)
     return tuple(changes)
 
 
-def _try(
-    program: ProgramRules,
-    answers: Answers,
-    updates: tuple[tuple[Fact, Value], ...],
-    to_beat: int,
-    tried: set[tuple[tuple[Fact, Value], ...]],
-) -> Change | None:
-    """The change if applying ``updates`` gives a verdict ranked above ``to_beat``."""
-    if updates in tried:
-        return None
-    tried.add(updates)
-    changed = {**answers, **{fact.value: value for fact, value in updates}}
-    verdict = _assess(program, changed).verdict
-    if verdict not in _RANK or _RANK[verdict] <= to_beat:
-        return None
-    nouns = [_noun(fact, [value]) for fact, value in updates]
-    return Change(
-        fact=updates[0][0],
-        fact_label="; ".join(FACTS[fact].label for fact, _ in updates),
-        value_label="; ".join(FACTS[fact].value_label(value) for fact, value in updates),
-        new_verdict=verdict,
-        sentence=f"With {_join(nouns, 'and')}, {program.name} would become "
-        f"{verdict.label.lower()}.",
-        updates=updates,
-    )
-
-
-def _plain(answers: Answers) -> dict[str, object]:
-    """The answers to the known facts as a plain dict (the only keys the engine reads); not
-    a mapping at all counts as no answers."""
-    if not isinstance(answers, Mapping):
-        return {}
-    return {fact.value: answers[fact.value] for fact in Fact if fact.value in answers}
-
-
-# ---------------------------------------------------------------------------------------------
-# Figures
-
-
-def _evaluate_figure(figure: FigureRule, answers: Answers, today: date) -> FigureResult:
-    is_current = (figure.effective_from is None or figure.effective_from <= today) and (
-        figure.effective_to is None or today <= figure.effective_to
-    )
-    condition = figure.applies
-    if condition is None:
-        return FigureResult(figure, Status.MEETS, "", is_current)
-    answer = _answer(condition.fact, answers)
-    outcome = _outcome(condition, answer)
-    said = "" if answer is None or answer == UNKNOWN else _said(condition.fact, [answer])
-    if outcome is _Outcome.PASS:
-        reason = f"Applies to you: you said {said}." if said else "Applies to you."
-        return FigureResult(figure, Status.MEETS, reason, is_current)
-    if outcome is _Outcome.FAIL:
-        reason = f"Does not apply to you: you said {said}." if said else "Does not apply to you."
-        return FigureResult(figure, Status.NOT_MET, reason, is_current)
-    if outcome is _Outcome.NO_THRESHOLD:
-        note = _sentence(figure.applies_note) or "The sources do not say who it applies to."
-        return FigureResult(figure, Status.UNCLEAR, f"It depends. {note}", is_current)
-    lead = _DONT_KNOW + "." if outcome is _Outcome.MIXED else "It was not asked for your situation."
-    return FigureResult(
-        figure, Status.UNCLEAR, f"Applies {_meets_when(condition)}. {lead}", is_current
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The program's verdict
-
-
-def _headline(
-    program: ProgramRules, answers: Answers, assessment: _Assessment, depends_on: Sequence[str]
-) -> str:
-    verdict = assessment.verdict
-    if verdict is Verdict.NOT_APPLICABLE:
-        member = next(
-            member
-            for unit in assessment.units
-            if unit.importance is Importance.NOT_NEEDED_IF and unit.status is Status.MEETS
-            for member in unit.members
-            if member.status is Status.MEETS
-        )
-        fact = member.criterion.condition.fact
-        answer = _answer(fact, answers)
-        if answer is None or answer == UNKNOWN:
-            because = _sentence(member.criterion.statement) or "every possible answer exempts you."
-            return f"You do not need the {program.name}: {because}"
-        return f"Because {_said(fact, [answer])}, you do not need the {program.name}."
-    if verdict is Verdict.NOT_ELIGIBLE:
-        failed = [
-            _join([_requirement(member.criterion.condition) for member in unit.members], "or")
-            for unit in assessment.units
-            if unit.importance is Importance.REQUIRED and unit.status is Status.NOT_MET
+def _deciding_facts(program: ProgramRules, evaluation: _Evaluation) -> tuple[Fact, ...]:
+    criteria = {str(rule.id): rule for rule in program.criteria}
+    tables = {str(table.id): table for table in program.points_tables}
+    if evaluation.verdict is Verdict.NOT_NEEDED:
+        units = [
+            u
+            for u in evaluation.units.get(Importance.NOT_NEEDED_IF, ())
+            if u.status is Status.MEETS
         ]
-        return f"It asks for {_join(failed, 'and')}."
-    if verdict is Verdict.POSSIBLE:
-        count = len(depends_on)
-        points = "1 requirement is" if count == 1 else f"{count} requirements are"
-        return f"Nothing rules you out, but {points} unclear."
-    return "You meet every requirement the sources state."
-
-
-def _deciding_facts(assessment: _Assessment) -> tuple[Fact, ...]:
-    verdict = assessment.verdict
+    elif evaluation.verdict is Verdict.NOT_ELIGIBLE:
+        units = [u for u in evaluation.requirements.children if u.status is Status.NOT_MET]
+    else:
+        units = list(evaluation.requirements.children)
     facts: list[Fact] = []
-    for unit in assessment.units:
-        if verdict is Verdict.NOT_APPLICABLE:
-            chosen = unit.importance is Importance.NOT_NEEDED_IF and unit.status is Status.MEETS
-            members = [m for m in unit.members if m.status is Status.MEETS] if chosen else []
-        elif verdict is Verdict.NOT_ELIGIBLE:
-            chosen = unit.importance is Importance.REQUIRED and unit.status is Status.NOT_MET
-            members = list(unit.members) if chosen else []
-        else:
-            members = list(unit.members) if unit.importance is Importance.REQUIRED else []
-        for member in members:
-            condition = member.criterion.condition
-            if condition.operator is Operator.ANY or not _readable(condition):
+    for unit in units:
+        for leaf in _leaves(unit):
+            if evaluation.verdict is Verdict.NOT_NEEDED and leaf.status is not Status.MEETS:
                 continue
-            if condition.fact not in facts:
-                facts.append(condition.fact)
+            if leaf.kind is NodeKind.CRITERION:
+                conditions = [criteria[leaf.ref].condition]
+            else:
+                conditions = [row.condition for row in tables[leaf.ref].rows]
+            for condition in conditions:
+                if condition.operator is Operator.ANY or not readable(condition):
+                    continue
+                if condition.fact not in facts:
+                    facts.append(condition.fact)
     return tuple(facts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The program's result
 
 
 def evaluate_program(program: ProgramRules, answers: Answers, *, today: date) -> ProgramResult:
     """How one program's rules read against the answers (see the module docstring)."""
-    answers = _plain(answers)
-    assessment = _assess(program, answers)
-    depends_on: tuple[str, ...] = ()
-    if assessment.verdict is Verdict.POSSIBLE:
-        depends_on = tuple(
-            _depends_on_item(unit)
-            for unit in assessment.units
-            if unit.importance is Importance.REQUIRED and unit.status is Status.UNCLEAR
-        )
+    given = _plain(answers)
+    answers = _derive(given)
+    evaluation = _evaluate_tree(program, answers, today)
+    figures = tuple(_evaluate_figure(figure, answers, today) for figure in program.figures)
     return ProgramResult(
         program=program,
-        verdict=assessment.verdict,
-        headline=_headline(program, answers, assessment, depends_on),
-        depends_on=depends_on,
-        criteria=assessment.criteria,
-        figures=tuple(_evaluate_figure(figure, answers, today) for figure in program.figures),
-        changes=_changes(program, answers, assessment),
-        deciding_facts=_deciding_facts(assessment),
+        verdict=evaluation.verdict,
+        cause=evaluation.cause,
+        requirements=evaluation.requirements,
+        routes=evaluation.routes,
+        not_needed_by=tuple(
+            u
+            for u in evaluation.units.get(Importance.NOT_NEEDED_IF, ())
+            if u.status is Status.MEETS
+        ),
+        warnings=tuple(
+            u
+            for u in evaluation.units.get(Importance.WARNING_UNLESS, ())
+            if u.status is Status.NOT_MET
+        ),
+        criteria=evaluation.criteria,
+        points=evaluation.points,
+        selection=_evaluate_selection(program, evaluation, figures),
+        figures=figures,
+        caveats=tuple(CaveatResult(c.id, c.legal.on(today)) for c in program.caveats),
+        changes=_changes(program, given, evaluation, today),
+        deciding_facts=_deciding_facts(program, evaluation),
     )
 
 
@@ -1084,63 +1095,134 @@ def evaluate(
 
 
 # ---------------------------------------------------------------------------------------------
-# Snapshots
+# Snapshots: versioned JSON of results, read back into the same dataclasses
 
-# Fields that may hold None instead of an enum, and tuples of enums: both get labels too.
-_OPTIONAL_ENUM_FIELDS = frozenset({"unclear_because"})
-_ENUM_TUPLE_FIELDS = frozenset({"deciding_facts"})
+SNAPSHOT_SCHEMA = 2
 
 
-def result_to_dict(result: ProgramResult) -> dict[str, object]:
-    """The result as JSON-safe data with the same field names, plus a ``<field>_label`` next
-    to every enum (so a stored snapshot renders without the engine)."""
-    data = _to_json(result)
-    assert isinstance(data, dict)
-    return data
+class SnapshotError(ValueError):
+    """A stored snapshot cannot be read (an unknown schema or a malformed value)."""
+
+
+def snapshot_dump(results: Sequence[ProgramResult]) -> dict[str, object]:
+    """The results as JSON-safe data, with the schema version they are written in."""
+    return {"schema": SNAPSHOT_SCHEMA, "results": [_to_json(result) for result in results]}
+
+
+def snapshot_load(data: object) -> tuple[ProgramResult, ...]:
+    """Results read back from :func:`snapshot_dump` data (older schemas are converted by a
+    data migration, so only the current one is read here)."""
+    if not isinstance(data, Mapping) or data.get("schema") != SNAPSHOT_SCHEMA:
+        schema = data.get("schema") if isinstance(data, Mapping) else None
+        raise SnapshotError(f"Unknown snapshot schema {schema!r}.")
+    items = data.get("results")
+    if not isinstance(items, list):
+        raise SnapshotError("A snapshot holds a list of results.")
+    try:
+        return tuple(_from_json(ProgramResult, item) for item in items)
+    except SnapshotError:
+        raise
+    except (ArithmeticError, KeyError, TypeError, ValueError) as error:
+        raise SnapshotError(f"A malformed snapshot: {error}") from error
 
 
 def _to_json(value: object) -> object:
     if isinstance(value, Enum):
         return value.value
     if is_dataclass(value) and not isinstance(value, type):
-        data: dict[str, object] = {}
-        for attribute in fields(value):
-            name = attribute.name
-            item = getattr(value, name)
-            data[name] = _to_json(item)
-            if isinstance(item, LabelledEnum):
-                data[f"{name}_label"] = item.label
-            elif name in _OPTIONAL_ENUM_FIELDS and item is None:
-                data[f"{name}_label"] = ""
-            elif name in _ENUM_TUPLE_FIELDS:
-                data[f"{name}_labels"] = [member.label for member in item]
-        _add_labels(value, data)
-        return data
+        return {f.name: _to_json(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (tuple, list)):
         return [_to_json(item) for item in value]
-    if isinstance(value, Mapping):
-        return {str(key): _to_json(item) for key, item in value.items()}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
+    return value
 
 
-def _country_label(code: str) -> str:
-    try:
-        return Country(code).label
-    except ValueError:
-        return code
+_HINTS: dict[type, dict[str, object]] = {}
 
 
-def _add_labels(value: object, data: dict[str, object]) -> None:
-    if isinstance(value, Condition):
-        data["values_label"] = ", ".join(
-            FACTS[value.fact].value_label(item) for item in value.values
-        )
-        data["requirement"] = _requirement(value)
-    elif isinstance(value, ProgramRules):
-        data["country_label"] = _country_label(value.country)
+def _from_json(kind: object, data: object) -> typing.Any:
+    """``data`` read as the type ``kind`` (a dataclass, enum, tuple, date, ... from hints)."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(kind)
+        if data is None and type(None) in options:
+            return None
+        for option in options:
+            if option is type(None):
+                continue
+            try:
+                return _from_json(option, data)
+            except (SnapshotError, ValueError, TypeError):
+                continue
+        raise SnapshotError(f"{data!r} fits none of {kind}.")
+    if origin is tuple:
+        args = typing.get_args(kind)
+        if not isinstance(data, list):
+            raise SnapshotError(f"Expected a list, not {data!r}.")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_from_json(args[0], item) for item in data)
+        return tuple(_from_json(arg, item) for arg, item in zip(args, data, strict=True))
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        if not isinstance(data, Mapping):
+            raise SnapshotError(f"Expected an object for {kind.__name__}, not {data!r}.")
+        hints = _HINTS.get(kind)
+        if hints is None:
+            hints = _HINTS[kind] = typing.get_type_hints(kind)
+        values = {
+            f.name: _from_json(hints[f.name], data[f.name]) for f in fields(kind) if f.name in data
+        }
+        return kind(**values)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind(data)
+    if kind is date:
+        return date.fromisoformat(str(data))
+    if kind is Decimal:
+        return Decimal(str(data))
+    if kind is int and isinstance(data, int) and not isinstance(data, bool):
+        return data
+    if kind is str and isinstance(data, str):
+        return data
+    if kind is bool and isinstance(data, bool):
+        return data
+    raise SnapshotError(f"{data!r} is not a {kind}.")
+
+
+__all__ = [
+    "IN_FORCE",
+    "Answers",
+    "Cause",
+    "CaveatResult",
+    "CaveatRule",
+    "Change",
+    "Condition",
+    "CriterionResult",
+    "CriterionRule",
+    "Exemption",
+    "FigureResult",
+    "FigureRule",
+    "GroupRule",
+    "Legal",
+    "NodeKind",
+    "NodeResult",
+    "PointsCategoryResult",
+    "PointsResult",
+    "PointsRow",
+    "PointsRowResult",
+    "PointsTableRule",
+    "ProgramResult",
+    "ProgramRules",
+    "SelectionResult",
+    "SnapshotError",
+    "SourceRef",
+    "Status",
+    "Value",
+    "Verdict",
+    "evaluate",
+    "evaluate_program",
+    "readable",
+    "snapshot_dump",
+    "snapshot_load",
+]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from enum import StrEnum
 from typing import TypeVar
 
 from django.db import connection
@@ -16,22 +17,76 @@ from django.db.models import JSONField, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 
 from visas import rules
-from visas.models import Caveat, Criterion, KeyFigure, Program, Source
-from visas.vocabulary import Clarity, Fact, Importance, Operator
+from visas.models import (
+    Caveat,
+    Criterion,
+    KeyFigure,
+    PointsRow,
+    PointsTable,
+    Program,
+    RequirementGroup,
+    Source,
+)
+from visas.vocabulary import (
+    CaveatCategory,
+    Clarity,
+    Combine,
+    Fact,
+    FigureKind,
+    Importance,
+    LegalStatus,
+    Operator,
+    Payer,
+    ProgramStatus,
+    Recurrence,
+    Selection,
+    Severity,
+)
 
 logger = logging.getLogger(__name__)
 
 
 def program_rules_list(*, slugs: Sequence[str] | None = None) -> list[rules.ProgramRules]:
     """Every program (or those with the given slugs) as rules, ordered as on the site."""
-    programs = Program.objects.order_by("display_order", "name", "id").prefetch_related(
-        Prefetch("criteria", queryset=_cited(Criterion.objects.all())),
-        Prefetch("figures", queryset=_cited(KeyFigure.objects.all())),
-        Prefetch("caveats", queryset=_cited(Caveat.objects.all())),
+    programs = (
+        Program.objects.order_by("display_order", "name", "id")
+        .select_related("selection_source")
+        .prefetch_related(
+            Prefetch("groups", queryset=RequirementGroup.objects.select_related("parent")),
+            Prefetch("criteria", queryset=_cited(Criterion.objects.select_related("group"))),
+            Prefetch(
+                "points_tables",
+                queryset=_cited(PointsTable.objects.select_related("group")).prefetch_related(
+                    "rows"
+                ),
+            ),
+            Prefetch("figures", queryset=_cited(KeyFigure.objects.all())),
+            Prefetch("caveats", queryset=_cited(Caveat.objects.all())),
+        )
     )
     if slugs is not None:
         programs = programs.filter(slug__in=list(slugs))
     return [_program_rules(program) for program in programs]
+
+
+def program_rules_get(*, slug: str) -> rules.ProgramRules | None:
+    """One program as rules, or None if there is no such program."""
+    found = program_rules_list(slugs=[slug])
+    return found[0] if found else None
+
+
+def facts_in_use() -> frozenset[str]:
+    """Every applicant fact that some program's rules read (criteria, points rows and figure
+    conditions), in one query: the questionnaire asks only about these."""
+    facts = (
+        Criterion.objects.exclude(operator=Operator.ANY)
+        .values_list("fact", flat=True)
+        .union(
+            PointsRow.objects.values_list("fact", flat=True),
+            KeyFigure.objects.exclude(applies_fact="").values_list("applies_fact", flat=True),
+        )
+    )
+    return frozenset(facts)
 
 
 def program_revisions(*, slugs: Sequence[str]) -> dict[str, int]:
@@ -50,12 +105,12 @@ def program_revisions_expression() -> RawSQL:
     )
 
 
-_Cited = TypeVar("_Cited", Criterion, KeyFigure, Caveat)
+_Cited = TypeVar("_Cited", Criterion, PointsTable, KeyFigure, Caveat)
 
 
 def _cited(items: QuerySet[_Cited]) -> QuerySet[_Cited]:
     return (
-        items.select_related("source")
+        items.select_related("source", "legal_source")
         .prefetch_related("more_sources")
         .order_by("display_order", "id")
     )
@@ -66,8 +121,7 @@ def _program_rules(program: Program) -> rules.ProgramRules:
         slug=program.slug,
         name=program.name,
         country=program.country,
-        status=program.status,
-        status_label=program.get_status_display(),
+        status=_enum(ProgramStatus, program.status, ProgramStatus.IN_FORCE),
         summary=program.summary,
         revision=program.revision,
         last_reviewed_on=program.last_reviewed_on,
@@ -79,6 +133,51 @@ def _program_rules(program: Program) -> rules.ProgramRules:
         ),
         figures=tuple(_figure_rule(item) for item in program.figures.all()),
         caveats=tuple(_caveat_rule(item) for item in program.caveats.all()),
+        groups=tuple(_group_rule(group) for group in program.groups.all()),
+        points_tables=tuple(_points_rule(table) for table in program.points_tables.all()),
+        selection=_enum(Selection, program.selection, Selection.NONE),
+        selection_note=program.selection_note,
+        selection_clarity=_clarity(program.selection_clarity),
+        selection_as_of=program.selection_as_of,
+        selection_sources=(_source_ref(program.selection_source),)
+        if program.selection_source
+        else (),
+        authority=program.authority,
+        official_url=program.official_url,
+        in_force_on=program.in_force_on,
+        last_reviewed_by=program.last_reviewed_by,
+    )
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _enum(enum: type[_E], value: str, fallback: _E) -> _E:
+    try:
+        return enum(value)
+    except ValueError:
+        return fallback
+
+
+def _legal(item: Criterion | PointsTable | KeyFigure | Caveat) -> rules.Legal:
+    """An unreadable status reads as unknown: the cautious choice."""
+    return rules.Legal(
+        status=_enum(LegalStatus, item.legal_status, LegalStatus.UNKNOWN),
+        effective_from=item.effective_from,
+        effective_to=item.effective_to,
+        changed_on=item.legal_changed_on,
+        note=item.legal_note,
+        source=_source_ref(item.legal_source) if item.legal_source else None,
+    )
+
+
+def _group_rule(group: RequirementGroup) -> rules.GroupRule:
+    return rules.GroupRule(
+        key=group.key,
+        parent=group.parent.key if group.parent else "",
+        combine=_enum(Combine, group.combine, Combine.ALL),
+        importance=_enum(Importance, group.importance, Importance.REQUIRED),
+        route=group.route,
     )
 
 
@@ -97,11 +196,40 @@ def _criterion_rule(item: Criterion) -> rules.CriterionRule | None:
         id=item.pk,
         condition=condition,
         importance=importance,
-        group=item.group,
+        group=item.group.key if item.group else "",
         statement=item.statement,
         clarity=_clarity(item.clarity),
         as_of=item.as_of,
         sources=_sources(item),
+        legal=_legal(item),
+    )
+
+
+def _points_rule(table: PointsTable) -> rules.PointsTableRule:
+    rows = []
+    for row in table.rows.all():
+        condition = _condition(row.fact, row.operator, row.values)
+        if condition is None:
+            logger.warning("Points row %s cannot be read as a rule and is left out.", row.pk)
+            continue
+        rows.append(rules.PointsRow(row.pk, row.category, condition, row.points, row.label))
+    caps = table.caps if isinstance(table.caps, dict) else {}
+    return rules.PointsTableRule(
+        id=table.pk,
+        key=table.content_key or f"points-{table.pk}",
+        group=table.group.key if table.group else "",
+        name=table.name,
+        pass_mark=table.pass_mark,
+        caps=tuple(
+            (str(category), cap)
+            for category, cap in sorted(caps.items())
+            if isinstance(cap, int) and not isinstance(cap, bool)
+        ),
+        rows=tuple(rows),
+        clarity=_clarity(table.clarity),
+        as_of=table.as_of,
+        sources=_sources(table),
+        legal=_legal(table),
     )
 
 
@@ -113,40 +241,36 @@ def _figure_rule(item: KeyFigure) -> rules.FigureRule:
             logger.warning("Key figure %s has a condition that cannot be read.", item.pk)
     return rules.FigureRule(
         id=item.pk,
-        kind=item.kind,
-        kind_label=item.get_kind_display(),
+        kind=_enum(FigureKind, item.kind, FigureKind.OTHER),
         label=item.label,
         value=item.value,
         value_text=item.value_text,
         unit=item.unit,
-        payer=item.payer,
-        payer_label=item.get_payer_display(),
-        recurrence=item.recurrence,
-        recurrence_label=item.get_recurrence_display(),
+        payer=_enum(Payer, item.payer, Payer.NOT_APPLICABLE),
+        recurrence=_enum(Recurrence, item.recurrence, Recurrence.NOT_APPLICABLE),
         period=item.period,
-        effective_from=item.effective_from,
-        effective_to=item.effective_to,
         applies=applies,
         applies_note=item.applies_note,
         note=item.note,
         clarity=_clarity(item.clarity),
         as_of=item.as_of,
         sources=_sources(item),
+        legal=_legal(item),
+        estimates_chance=item.estimates_chance,
     )
 
 
 def _caveat_rule(item: Caveat) -> rules.CaveatRule:
     return rules.CaveatRule(
         id=item.pk,
-        category=item.category,
-        category_label=item.get_category_display(),
-        severity=item.severity,
-        severity_label=item.get_severity_display(),
+        category=_enum(CaveatCategory, item.category, CaveatCategory.OTHER),
+        severity=_enum(Severity, item.severity, Severity.CAUTION),
         title=item.title,
         text=item.text,
         clarity=_clarity(item.clarity),
         as_of=item.as_of,
         sources=_sources(item),
+        legal=_legal(item),
     )
 
 
@@ -170,7 +294,7 @@ def _clarity(value: str) -> Clarity:
         return Clarity.UNCLEAR
 
 
-def _sources(item: Criterion | KeyFigure | Caveat) -> tuple[rules.SourceRef, ...]:
+def _sources(item: Criterion | PointsTable | KeyFigure | Caveat) -> tuple[rules.SourceRef, ...]:
     """The main source first, then the further ones (by title), each once."""
     further: Iterable[Source] = item.more_sources.all()
     ordered = [item.source, *(source for source in further if source.pk != item.source_id)]

@@ -22,9 +22,18 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 
-from visas.models import Caveat, Criterion, KeyFigure, Program, Source
+from visas.models import (
+    Caveat,
+    Criterion,
+    KeyFigure,
+    PointsRow,
+    PointsTable,
+    Program,
+    RequirementGroup,
+    Source,
+)
 
-EXPORT_FORMAT = "visa-content/1"
+EXPORT_FORMAT = "visa-content/2"
 
 SOURCE_FIELDS = [
     "title",
@@ -47,19 +56,29 @@ PROGRAM_FIELDS = [
     "status",
     "in_force_on",
     "display_order",
+    "selection",
+    "selection_note",
+    "selection_clarity",
+    "selection_as_of",
 ]
+# Fields that name another row by its key: (field, the file's name for it).
+PROGRAM_REFERENCES = {"selection_source": "selection_source"}
 PROGRAM_CREATE_ONLY_FIELDS = ["last_reviewed_on", "last_reviewed_by"]
-CITED_FIELDS = ["clarity", "as_of", "display_order"]
+CITED_FIELDS = [
+    "clarity",
+    "as_of",
+    "display_order",
+    "legal_status",
+    "legal_note",
+    "legal_changed_on",
+    "effective_from",
+    "effective_to",
+]
+GROUP_FIELDS = ["combine", "importance", "route", "display_order"]
+ROW_FIELDS = ["category", "fact", "operator", "values", "points", "label", "display_order"]
 ITEM_FIELDS: dict[type[models.Model], list[str]] = {
-    Criterion: [
-        "importance",
-        "fact",
-        "operator",
-        "values",
-        "group",
-        "statement",
-        *CITED_FIELDS,
-    ],
+    Criterion: ["importance", "fact", "operator", "values", "statement", *CITED_FIELDS],
+    PointsTable: ["name", "pass_mark", "caps", *CITED_FIELDS],
     Caveat: ["category", "severity", "title", "text", *CITED_FIELDS],
     KeyFigure: [
         "kind",
@@ -70,8 +89,7 @@ ITEM_FIELDS: dict[type[models.Model], list[str]] = {
         "payer",
         "recurrence",
         "period",
-        "effective_from",
-        "effective_to",
+        "estimates_chance",
         "applies_fact",
         "applies_operator",
         "applies_values",
@@ -81,13 +99,20 @@ ITEM_FIELDS: dict[type[models.Model], list[str]] = {
     ],
 }
 # The file's section name for each kind of item, in page order.
-SECTIONS: dict[str, type[Criterion | Caveat | KeyFigure]] = {
+SECTIONS: dict[str, type[Criterion | PointsTable | Caveat | KeyFigure]] = {
     "criteria": Criterion,
+    "points_tables": PointsTable,
     "figures": KeyFigure,
     "caveats": Caveat,
 }
-ITEM_SECTION_KEYS = {"key", "source", "more_sources"}
+# Keys of an item that are not model fields: rows and sources are named by their keys.
+ITEM_SECTION_KEYS = {"key", "source", "more_sources", "legal_source", "group", "rows"}
 REQUIRED_ITEM_KEYS = ("key", "clarity", "as_of", "source")
+
+
+# The content hash of a row that nobody edited since it was loaded, set by a migration that
+# changed what the hash covers: the loader updates such a row as if its hash matched.
+UNEDITED_SINCE_LOADED = "unedited-since-loaded"
 
 
 class ContentError(Exception):
@@ -175,10 +200,33 @@ def _hash(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
-def _item_hash(obj: Any, fields: list[str], source: Source, more: list[Source]) -> str:
+def _item_hash(
+    obj: Any,
+    fields: list[str],
+    source: Source,
+    more: list[Source],
+    rows: list[dict[str, Any]] | None = None,
+) -> str:
     values = _values(obj, fields)
     values["source"] = _source_ref(source)
     values["more_sources"] = sorted(_source_ref(s) for s in more)
+    legal_source = getattr(obj, "legal_source", None) if obj.legal_source_id else None
+    values["legal_source"] = _source_ref(legal_source) if legal_source else ""
+    if hasattr(obj, "group_id"):
+        values["group"] = obj.group.key if obj.group_id else ""
+    if rows is not None:
+        values["rows"] = rows
+    return _hash(values)
+
+
+def _row_values(row: PointsRow) -> dict[str, Any]:
+    return {"key": row.content_key, **_values(row, ROW_FIELDS)}
+
+
+def _program_hash(program: Program) -> str:
+    values = _values(program, PROGRAM_FIELDS)
+    source = program.selection_source if program.selection_source_id else None
+    values["selection_source"] = _source_ref(source) if source else ""
     return _hash(values)
 
 
@@ -215,8 +263,11 @@ class _Loader:
         self.force = force
         self.report = LoadReport()
         self.sources: dict[str, Source] = {}
+        self.group_keys: dict[str, RequirementGroup] = {}
 
     def _decide(self, existing: Any, current_hash: str, file_hash: str, where: str) -> Outcome:
+        if existing.content_hash == UNEDITED_SINCE_LOADED:
+            existing.content_hash = current_hash
         if current_hash != existing.content_hash and not self.force:
             if current_hash == file_hash:  # the adviser made the file's change already
                 existing.content_hash = file_hash
@@ -272,13 +323,28 @@ class _Loader:
         if not isinstance(slug, str) or not slug:
             raise ContentError(f"program #{index + 1}: missing 'slug'.")
         where = f"program {slug!r}"
-        _check_keys(raw, ["slug", *PROGRAM_FIELDS, *PROGRAM_CREATE_ONLY_FIELDS, *SECTIONS], where)
+        _check_keys(
+            raw,
+            [
+                "slug",
+                *PROGRAM_FIELDS,
+                *PROGRAM_REFERENCES,
+                *PROGRAM_CREATE_ONLY_FIELDS,
+                "groups",
+                *SECTIONS,
+            ],
+            where,
+        )
         values = {k: v for k, v in raw.items() if k in PROGRAM_FIELDS}
         values.setdefault("display_order", (index + 1) * 10)
         create_only = {k: raw[k] for k in PROGRAM_CREATE_ONLY_FIELDS if k in raw}
         candidate = Program(slug=slug, content_key=slug, **values, **create_only)
+        if raw.get("selection_source"):
+            candidate.selection_source = self._source_for(
+                raw["selection_source"], where, "selection_source"
+            )
         _validated(candidate, where)
-        file_hash = _hash(_values(candidate, PROGRAM_FIELDS))
+        file_hash = _program_hash(candidate)
         program = Program.objects.filter(slug=slug).first()
         if program is None:
             candidate.content_hash = file_hash
@@ -287,16 +353,17 @@ class _Loader:
             program = candidate
             outcome = self._count(Outcome.CREATED)
         else:
-            current_hash = _hash(_values(program, PROGRAM_FIELDS))
+            current_hash = _program_hash(program)
             outcome = self._count(self._decide(program, current_hash, file_hash, where))
             if outcome is Outcome.UPDATED:
-                for name in PROGRAM_FIELDS:
+                for name in [*PROGRAM_FIELDS, *PROGRAM_REFERENCES]:
                     setattr(program, name, getattr(candidate, name))
                 program.content_key = slug
                 program.content_hash = file_hash
                 _reason(program, "Loaded from the content file")
                 program.save()
         changed = outcome is Outcome.UPDATED
+        changed |= self.groups(program, raw.get("groups", []), where)
         for section, model in SECTIONS.items():
             items = raw.get(section, [])
             if not isinstance(items, list):
@@ -310,10 +377,57 @@ class _Loader:
             program_revision_bump(program=program)
         return changed
 
+    def groups(self, program: Program, raw_groups: object, where: str) -> bool:
+        """Load the program's requirement groups (parents before children); return True if
+        any changed. A group's identity is its key within the program."""
+        if not isinstance(raw_groups, list):
+            raise ContentError(f"{where}: groups must be a list of tables.")
+        self.group_keys = {}
+        changed = False
+        for position, raw in enumerate(raw_groups):
+            key = raw.get("key") if isinstance(raw, Mapping) else None
+            here = f"{program.slug} / groups / {key or f'#{position + 1}'}"
+            if not isinstance(raw, Mapping) or not isinstance(key, str) or not key:
+                raise ContentError(f"{here}: every group needs a 'key'.")
+            _check_keys(raw, ["key", "parent", *GROUP_FIELDS], here)
+            parent_key = raw.get("parent", "")
+            if parent_key and parent_key not in self.group_keys:
+                raise ContentError(
+                    f"{here}: parent {parent_key!r} is not a group listed before it."
+                )
+            values = {k: v for k, v in raw.items() if k in GROUP_FIELDS}
+            values.setdefault("display_order", (position + 1) * 10)
+            parent = self.group_keys.get(parent_key) if parent_key else None
+            if parent is not None and parent.importance != values.get(
+                "importance", parent.importance
+            ):
+                raise ContentError(f"{here}: a group has the importance of its parent.")
+            if parent is not None:
+                values.setdefault("importance", parent.importance)
+            group = RequirementGroup.objects.filter(program=program, key=key).first()
+            candidate = RequirementGroup(
+                program=program, key=key, content_key=key, parent=parent, **values
+            )
+            _validated(candidate, here)
+            if group is None:
+                _reason(candidate, "Loaded from the content file")
+                candidate.save()
+                group, changed = candidate, True
+            else:
+                fields = ["parent", *GROUP_FIELDS]
+                if any(getattr(group, f) != getattr(candidate, f) for f in fields):
+                    for name in fields:
+                        setattr(group, name, getattr(candidate, name))
+                    _reason(group, "Loaded from the content file")
+                    group.save()
+                    changed = True
+            self.group_keys[key] = group
+        return changed
+
     def item(
         self,
         program: Program,
-        model: type[Criterion | Caveat | KeyFigure],
+        model: type[Criterion | PointsTable | Caveat | KeyFigure],
         section: str,
         position: int,
         raw: Mapping[str, Any],
@@ -323,7 +437,12 @@ class _Loader:
         if not isinstance(raw, Mapping):
             raise ContentError(f"{where}: expected a table of fields.")
         fields = ITEM_FIELDS[model]
-        _check_keys(raw, [*fields, *ITEM_SECTION_KEYS], where)
+        allowed = {*fields, "key", "source", "more_sources", "legal_source"}
+        if model in (Criterion, PointsTable):
+            allowed.add("group")
+        if model is PointsTable:
+            allowed.add("rows")
+        _check_keys(raw, allowed, where)
         for required in REQUIRED_ITEM_KEYS:
             if required not in raw or raw[required] in ("", None):
                 raise ContentError(f"{where}: missing '{required}' (every item needs one).")
@@ -333,11 +452,21 @@ class _Loader:
         if not isinstance(more_keys, list):
             raise ContentError(f"{where}: more_sources must be a list of source keys.")
         more = [self._source_for(k, where, "more_sources entry") for k in more_keys]
-        values = {k: v for k, v in raw.items() if k in fields}
+        values: dict[str, Any] = {k: v for k, v in raw.items() if k in fields}
         values.setdefault("display_order", (position + 1) * 10)
+        if raw.get("legal_source"):
+            values["legal_source"] = self._source_for(raw["legal_source"], where, "legal_source")
+        if raw.get("group"):
+            if raw["group"] not in self.group_keys:
+                raise ContentError(f"{where}: group {raw['group']!r} is not a group of it.")
+            values["group"] = self.group_keys[raw["group"]]
+            if model is Criterion:
+                values.setdefault("importance", values["group"].importance)
         candidate = model(program=program, content_key=raw["key"], source=source, **values)
         _validated(candidate, where)
-        file_hash = _item_hash(candidate, fields, source, more)
+        rows = self._rows(raw.get("rows", []), where) if model is PointsTable else None
+        file_rows = [_row_values(row) for row in rows] if rows is not None else None
+        file_hash = _item_hash(candidate, fields, source, more, file_rows)
         existing = (
             model.objects.filter(program=program, content_key=raw["key"])
             .select_related("source")
@@ -349,20 +478,60 @@ class _Loader:
             _reason(candidate, "Loaded from the content file")
             candidate.save()
             candidate.more_sources.set(more)
+            self._save_rows(candidate, rows)
             return self._count(Outcome.CREATED)
+        current_rows = (
+            [_row_values(row) for row in existing.rows.all()]
+            if isinstance(existing, PointsTable)
+            else None
+        )
         current_hash = _item_hash(
-            existing, fields, existing.source, list(existing.more_sources.all())
+            existing, fields, existing.source, list(existing.more_sources.all()), current_rows
         )
         outcome = self._decide(existing, current_hash, file_hash, where)
         if outcome is Outcome.UPDATED:
-            for name in fields:
+            for name in [
+                *fields,
+                "legal_source",
+                *(["group"] if hasattr(candidate, "group_id") else []),
+            ]:
                 setattr(existing, name, getattr(candidate, name))
             existing.source = source
             existing.content_hash = file_hash
             _reason(existing, "Loaded from the content file")
             existing.save()
             existing.more_sources.set(more)
+            self._save_rows(existing, rows)
         return self._count(outcome)
+
+    def _rows(self, raw_rows: object, where: str) -> list[PointsRow]:
+        if not isinstance(raw_rows, list):
+            raise ContentError(f"{where}: rows must be a list of tables.")
+        rows = []
+        for position, raw in enumerate(raw_rows):
+            key = raw.get("key") if isinstance(raw, Mapping) else None
+            here = f"{where} / rows / {key or f'#{position + 1}'}"
+            if not isinstance(raw, Mapping) or not isinstance(key, str) or not key:
+                raise ContentError(f"{here}: every row needs a 'key'.")
+            _check_keys(raw, ["key", *ROW_FIELDS], here)
+            values = {k: v for k, v in raw.items() if k in ROW_FIELDS}
+            values.setdefault("display_order", (position + 1) * 10)
+            row = PointsRow(content_key=key, **values)
+            try:
+                row.full_clean(exclude=["table"], validate_unique=False)
+            except ValidationError as error:
+                raise ContentError(f"{here}: {_describe(error)}") from error
+            rows.append(row)
+        return rows
+
+    def _save_rows(self, item: models.Model, rows: list[PointsRow] | None) -> None:
+        if rows is None or not isinstance(item, PointsTable):
+            return
+        item.rows.all().delete()
+        for row in rows:
+            row.table = item
+            _reason(row, "Loaded from the content file")
+            row.save()
 
 
 @transaction.atomic
@@ -409,7 +578,7 @@ def content_load(*, data: Mapping[str, Any], force: bool = False) -> LoadReport:
 # --- Backup: export and import ---------------------------------------------------------------
 
 
-def _item_key(obj: Criterion | Caveat | KeyFigure) -> str:
+def _item_key(obj: Any) -> str:
     return obj.content_key or f"{obj._meta.model_name}-{obj.pk}"
 
 
@@ -421,22 +590,42 @@ def content_export() -> dict[str, Any]:
     ]
     sources.sort(key=lambda s: s["key"])
     programs = []
-    queryset = Program.objects.prefetch_related(
-        *(
-            models.Prefetch(
-                name,
-                queryset=model.objects.select_related("source").prefetch_related("more_sources"),
-            )
-            for name, model in SECTIONS.items()
+    queryset = (
+        Program.objects.select_related("selection_source")
+        .prefetch_related(
+            models.Prefetch("groups", queryset=RequirementGroup.objects.select_related("parent")),
+            *(
+                models.Prefetch(
+                    name,
+                    queryset=model.objects.select_related(
+                        "source", "legal_source"
+                    ).prefetch_related("more_sources"),
+                )
+                for name, model in SECTIONS.items()
+            ),
+            "points_tables__rows",
         )
-    ).order_by("slug")
+        .order_by("slug")
+    )
     for program in queryset:
         entry: dict[str, Any] = {
             "slug": program.slug,
             **_values(program, [*PROGRAM_FIELDS, *PROGRAM_CREATE_ONLY_FIELDS, "revision"]),
+            "selection_source": _source_ref(program.selection_source)
+            if program.selection_source
+            else "",
             "content_key": program.content_key,
             "content_hash": program.content_hash,
+            "groups": [
+                {
+                    "key": group.key,
+                    "parent": group.parent.key if group.parent else "",
+                    **_values(group, GROUP_FIELDS),
+                }
+                for group in program.groups.all()
+            ],
         }
+        groups = {group.pk: group.key for group in program.groups.all()}
         for section, model in SECTIONS.items():
             items = [
                 {
@@ -444,6 +633,13 @@ def content_export() -> dict[str, Any]:
                     **_values(obj, ITEM_FIELDS[model]),
                     "source": _source_ref(obj.source),
                     "more_sources": sorted(_source_ref(s) for s in obj.more_sources.all()),
+                    "legal_source": _source_ref(obj.legal_source) if obj.legal_source else "",
+                    **({"group": groups.get(obj.group_id, "")} if hasattr(obj, "group_id") else {}),
+                    **(
+                        {"rows": [_row_values(row) for row in obj.rows.all()]}
+                        if isinstance(obj, PointsTable)
+                        else {}
+                    ),
                     "content_hash": obj.content_hash,
                 }
                 for obj in getattr(program, section).all()
@@ -488,6 +684,7 @@ def content_import(*, data: Mapping[str, Any]) -> LoadReport:
         program = Program.objects.filter(slug=slug).first() or Program(slug=slug)
         created = program.pk is None
         _assign(program, raw, [*PROGRAM_FIELDS, *PROGRAM_CREATE_ONLY_FIELDS])
+        program.selection_source = sources.get(raw.get("selection_source", ""))
         program.content_key = raw.get("content_key", "")
         program.content_hash = raw.get("content_hash", "")
         if created:
@@ -495,6 +692,17 @@ def content_import(*, data: Mapping[str, Any]) -> LoadReport:
         _validated(program, f"program {slug!r}")
         _reason(program, "Restored from a backup")
         program.save()
+        groups: dict[str, RequirementGroup] = {}
+        for item in raw.get("groups", []):
+            group = RequirementGroup.objects.filter(
+                program=program, key=item["key"]
+            ).first() or RequirementGroup(program=program, key=item["key"])
+            _assign(group, item, GROUP_FIELDS)
+            group.parent = groups.get(item.get("parent", ""))
+            group.content_key = item["key"]
+            _reason(group, "Restored from a backup")
+            group.save()
+            groups[group.key] = group
         for section, model in SECTIONS.items():
             for item in raw.get(section, []):
                 where = f"{slug} / {section} / {item['key']}"
@@ -504,14 +712,26 @@ def content_import(*, data: Mapping[str, Any]) -> LoadReport:
                 try:
                     obj.source = sources[item["source"]]
                     more = [sources[k] for k in item.get("more_sources", [])]
+                    legal_key = item.get("legal_source", "")
+                    obj.legal_source = sources[legal_key] if legal_key else None
                 except KeyError as error:
                     raise ContentError(f"{where}: unknown source {error}.") from error
+                if isinstance(obj, (Criterion, PointsTable)):
+                    obj.group = groups.get(item.get("group", ""))
                 _assign(obj, item, ITEM_FIELDS[model])
                 _validated(obj, where)
                 obj.content_hash = item.get("content_hash", "")
                 _reason(obj, "Restored from a backup")
                 obj.save()
                 obj.more_sources.set(more)
+                if isinstance(obj, PointsTable):
+                    obj.rows.all().delete()
+                    for row in item.get("rows", []):
+                        PointsRow.objects.create(
+                            table=obj,
+                            content_key=row["key"],
+                            **{k: row[k] for k in ROW_FIELDS if k in row},
+                        )
                 report.items += 1
         if not created:
             program_revision_bump(program=program)

@@ -14,6 +14,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+def _(message: str) -> str:
+    """Marks a label for translation (``makemessages`` finds it); it is translated where it
+    is shown, with Django's ``gettext``, so this module stays free of Django."""
+    return message
+
+
 class LabelledEnum(StrEnum):
     """A string enum whose members carry a human label (the second tuple item)."""
 
@@ -36,144 +42,241 @@ UNKNOWN = "unknown"
 
 
 class Clarity(LabelledEnum):
-    CONFIRMED = "confirmed", "Confirmed (official text)"
-    REPORTED = "reported", "Reported (press or advisers)"
-    UNCLEAR = "unclear", "Unclear (unspecified or disputed)"
+    CONFIRMED = "confirmed", _("Confirmed (official text)")
+    REPORTED = "reported", _("Reported (press or advisers)")
+    UNCLEAR = "unclear", _("Unclear (unspecified or disputed)")
 
 
 class Importance(LabelledEnum):
-    REQUIRED = "required", "Required"
-    FAVOURABLE = "favourable", "Counts in your favour"
-    NOT_REQUIRED = "not_required", "Not required"
-    NOT_NEEDED_IF = "not_needed_if", "Route not needed if"
+    """What a criterion (or a group of them) does for the verdict."""
+
+    REQUIRED = "required", _("Required")
+    FAVOURABLE = "favourable", _("Counts in your favour")
+    NOT_REQUIRED = "not_required", _("Not required")
+    NOT_NEEDED_IF = "not_needed_if", _("Program not needed if")
+    SELECTION_EXEMPT_IF = "selection_exempt_if", _("No selection (lottery or cap) if")
+    SELECTION_ADVANTAGE = "selection_advantage", _("Improves the chance of selection if")
+    WARNING_UNLESS = "warning_unless", _("Very likely excluded unless (unconfirmed)")
+
+
+class Combine(LabelledEnum):
+    """How a group of requirements combines its members."""
+
+    ALL = "all", _("All of these")
+    ANY = "any", _("Any one of these")
+
+
+class LegalStatus(LabelledEnum):
+    """The legal standing of a rule, figure or caveat. Only IN_FORCE is plainly current."""
+
+    IN_FORCE = "in_force", _("In force")
+    PROPOSED = "proposed", _("Proposed, not in force")
+    VACATED = "vacated", _("Vacated by a court")
+    STAYED = "stayed", _("Stayed by a court")
+    UNDER_APPEAL = "under_appeal", _("Under appeal")
+    EXPIRED = "expired", _("Expired")
+    NOT_YET = "not_yet", _("Not yet in force")
+    UNKNOWN = "unknown", _("Status unknown")
+
+
+class Selection(LabelledEnum):
+    """How a program chooses among applicants who may apply."""
+
+    NONE = "none", _("Everyone who qualifies")
+    LOTTERY = "lottery", _("Random lottery")
+    WEIGHTED_LOTTERY = "weighted_lottery", _("Weighted lottery")
+    RANKED_DRAW = "ranked_draw", _("Ranked draw (cut-off score)")
+    CAP = "cap", _("Annual cap or quota")
+    DISCRETIONARY = "discretionary", _("Officials' discretion")
+    # Only in results made before selection was evaluated; advisers never choose it.
+    NOT_RECORDED = "not_recorded", _("Not recorded in this result")
+
+
+class FigureKind(LabelledEnum):
+    FEE = "fee", _("Fee or payment")
+    CAP = "cap", _("Annual cap")
+    SELECTION_RATE = "selection_rate", _("Selection rate")
+    VALIDITY = "validity", _("Validity and stay")
+    PROCESSING = "processing", _("Processing time")
+    TIMELINE = "timeline", _("Timeline")
+    RIGHTS = "rights", _("What you may do")
+    FAMILY = "family", _("Family")
+    PERMANENT_RESIDENCE = "permanent_residence", _("Path to permanent residence")
+    OTHER = "other", _("Other")
+
+
+class Payer(LabelledEnum):
+    NOT_APPLICABLE = "", _("Not a cost")
+    APPLICANT = "applicant", _("Applicant")
+    EMPLOYER = "employer", _("Employer")
+    EITHER = "either", _("Applicant or employer")
+
+
+class Recurrence(LabelledEnum):
+    NOT_APPLICABLE = "", "—"
+    ONE_TIME = "one_time", _("One-time")
+    PER_PETITION = "per_petition", _("Once per petition")
+    PER_YEAR = "per_year", _("Every year")
+    PER_APPLICATION = "per_application", _("Per application")
+
+
+class CaveatCategory(LabelledEnum):
+    AGE_BAND_UNCLEAR = "age_band_unclear", _("Age band unclear")
+    RULES_UNPUBLISHED = "rules_unpublished", _("Rules vague or unpublished")
+    PERMANENT_RESIDENCE = "permanent_residence", _("Permanent-residence pathway")
+    LANGUAGE = "language", _("Language hurdle")
+    INTERNET = "internet", _("Internet restrictions")
+    GEOPOLITICS = "geopolitics", _("Geopolitics")
+    JOB_COMPETITION = "job_competition", _("Domestic job competition")
+    FAMILY = "family", _("Family and dependants")
+    EMPLOYER_COST = "employer_cost", _("Employer cost")
+    EMPLOYER_DEPENDENCE = "employer_dependence", _("Depends on an employer")
+    LOTTERY = "lottery", _("Lottery odds")
+    POLICY_CHANGE = "policy_change", _("Policy may change")
+    OTHER = "other", _("Other")
+
+
+class Severity(LabelledEnum):
+    INFO = "info", _("Good to know")
+    CAUTION = "caution", _("Weigh this")
+    SERIOUS = "serious", _("Could stop you")
 
 
 class Operator(LabelledEnum):
-    IN = "in", "is one of"
-    NOT_IN = "not_in", "is not one of"
-    AT_LEAST = "at_least", "is at least"
-    AT_MOST = "at_most", "is at most"
-    BETWEEN = "between", "is between (inclusive)"
-    UNSPECIFIED = "unspecified", "has a requirement the sources do not specify"
-    ANY = "any", "any answer (no requirement)"
+    IN = "in", _("is one of")
+    NOT_IN = "not_in", _("is not one of")
+    AT_LEAST = "at_least", _("is at least")
+    AT_MOST = "at_most", _("is at most")
+    BETWEEN = "between", _("is between (inclusive)")
+    UNSPECIFIED = "unspecified", _("has a requirement the sources do not specify")
+    ANY = "any", _("any answer (no requirement)")
 
 
 class ProgramStatus(LabelledEnum):
-    IN_FORCE = "in_force", "In force"
-    ANNOUNCED = "announced", "Announced"
-    PROPOSED = "proposed", "Proposed"
-    SUSPENDED = "suspended", "Suspended"
+    IN_FORCE = "in_force", _("In force")
+    ANNOUNCED = "announced", _("Announced")
+    PROPOSED = "proposed", _("Proposed")
+    SUSPENDED = "suspended", _("Suspended")
 
 
 class Country(LabelledEnum):
-    CN = "CN", "China"
-    US = "US", "United States"
-    IN = "IN", "India"
-    PH = "PH", "Philippines"
-    VN = "VN", "Vietnam"
-    ID = "ID", "Indonesia"
-    MY = "MY", "Malaysia"
-    TH = "TH", "Thailand"
-    SG = "SG", "Singapore"
-    PK = "PK", "Pakistan"
-    BD = "BD", "Bangladesh"
-    NP = "NP", "Nepal"
-    LK = "LK", "Sri Lanka"
-    NG = "NG", "Nigeria"
-    BR = "BR", "Brazil"
-    GB = "GB", "United Kingdom"
-    DE = "DE", "Germany"
-    CA = "CA", "Canada"
-    OTHER = "other", "Another country"
+    CN = "CN", _("China")
+    US = "US", _("United States")
+    IN = "IN", _("India")
+    PH = "PH", _("Philippines")
+    VN = "VN", _("Vietnam")
+    ID = "ID", _("Indonesia")
+    MY = "MY", _("Malaysia")
+    TH = "TH", _("Thailand")
+    SG = "SG", _("Singapore")
+    PK = "PK", _("Pakistan")
+    BD = "BD", _("Bangladesh")
+    NP = "NP", _("Nepal")
+    LK = "LK", _("Sri Lanka")
+    NG = "NG", _("Nigeria")
+    BR = "BR", _("Brazil")
+    GB = "GB", _("United Kingdom")
+    DE = "DE", _("Germany")
+    CA = "CA", _("Canada")
+    OTHER = "other", _("Another country")
 
 
 class UsStatus(LabelledEnum):
-    CITIZEN = "citizen", "US citizen"
-    GREEN_CARD = "green_card", "Permanent resident (green card)"
-    H1B = "h1b", "H-1B"
-    F1_OPT = "f1_opt", "Student (F-1, including OPT or STEM OPT)"
-    OTHER = "other", "Another visa or status"
-    NONE = "none", "Not in the United States"
+    CITIZEN = "citizen", _("US citizen")
+    GREEN_CARD = "green_card", _("Permanent resident (green card)")
+    H1B = "h1b", _("H-1B")
+    F1_OPT = "f1_opt", _("Student (F-1, including OPT or STEM OPT)")
+    OTHER = "other", _("Another visa or status")
+    NONE = "none", _("Not in the United States")
 
 
 class Degree(LabelledEnum):
     """Ordered from lowest to highest: AT_LEAST and AT_MOST compare by this order."""
 
-    SCHOOL = "school", "Secondary school or less"
-    VOCATIONAL = "vocational", "Vocational or associate qualification"
-    BACHELOR = "bachelor", "Bachelor's degree"
-    MASTER = "master", "Master's degree"
-    DOCTORATE = "doctorate", "Doctorate (PhD)"
+    SCHOOL = "school", _("Secondary school or less")
+    VOCATIONAL = "vocational", _("Vocational or associate qualification")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    MASTER = "master", _("Master's degree")
+    DOCTORATE = "doctorate", _("Doctorate (PhD)")
+
+
+class Relatedness(LabelledEnum):
+    DIRECT = "direct", _("Directly related to the job")
+    GENERAL = "general", _("General or only partly related (e.g. business administration)")
+    UNRELATED = "unrelated", _("Not related to the job")
 
 
 class Field(LabelledEnum):
-    STEM = "stem", "Science, technology, engineering or mathematics (STEM)"
-    NON_STEM = "non_stem", "Another field"
+    STEM = "stem", _("Science, technology, engineering or mathematics (STEM)")
+    NON_STEM = "non_stem", _("Another field")
 
 
 class Institution(LabelledEnum):
-    WORLD_TOP = "world_top", "World top-ranked"
-    NATIONAL = "national", "Nationally recognised"
-    NOT_RECOGNISED = "not_recognised", "Neither (a less well-known institution)"
+    WORLD_TOP = "world_top", _("World top-ranked")
+    NATIONAL = "national", _("Nationally recognised")
+    NOT_RECOGNISED = "not_recognised", _("Neither (a less well-known institution)")
 
 
 class YesNo(LabelledEnum):
-    YES = "yes", "Yes"
-    NO = "no", "No"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
 
 
 class JobOffer(LabelledEnum):
-    NONE = "none", "No job offer"
-    CHINA = "china", "In China"
-    US = "us", "In the United States"
-    ELSEWHERE = "elsewhere", "Somewhere else"
+    NONE = "none", _("No job offer")
+    CHINA = "china", _("In China")
+    US = "us", _("In the United States")
+    ELSEWHERE = "elsewhere", _("Somewhere else")
 
 
 class EmployerType(LabelledEnum):
-    RESEARCH = "research", "University, affiliated non-profit or non-profit research organisation"
-    COMPANY = "company", "A company"
+    RESEARCH = (
+        "research",
+        _("University, affiliated non-profit or non-profit research organisation"),
+    )
+    COMPANY = "company", _("A company")
 
 
 class WageLevel(LabelledEnum):
     """US Department of Labor wage levels, lowest first."""
 
-    I = "1", "Level I (entry)"  # noqa: E741
-    II = "2", "Level II (qualified)"
-    III = "3", "Level III (experienced)"
-    IV = "4", "Level IV (fully competent)"
+    I = "1", _("Level I (entry)")  # noqa: E741
+    II = "2", _("Level II (qualified)")
+    III = "3", _("Level III (experienced)")
+    IV = "4", _("Level IV (fully competent)")
 
 
 class LanguageLevel(LabelledEnum):
     """Ordered from lowest to highest."""
 
-    NONE = "none", "None"
-    BASIC = "basic", "Basic"
-    CONVERSATIONAL = "conversational", "Conversational"
-    PROFESSIONAL = "professional", "Professional working level"
-    NATIVE = "native", "Native or bilingual"
+    NONE = "none", _("None")
+    BASIC = "basic", _("Basic")
+    CONVERSATIONAL = "conversational", _("Conversational")
+    PROFESSIONAL = "professional", _("Professional working level")
+    NATIVE = "native", _("Native or bilingual")
 
 
 class Family(LabelledEnum):
-    ALONE = "alone", "No, just me"
-    SPOUSE = "spouse", "A spouse or partner"
-    CHILDREN = "children", "Children"
-    SPOUSE_AND_CHILDREN = "spouse_and_children", "A spouse or partner and children"
+    ALONE = "alone", _("No, just me")
+    SPOUSE = "spouse", _("A spouse or partner")
+    CHILDREN = "children", _("Children")
+    SPOUSE_AND_CHILDREN = "spouse_and_children", _("A spouse or partner and children")
 
 
 class Priority(LabelledEnum):
-    PERMANENT_RESIDENCE = "permanent_residence", "A path to permanent residence"
-    INDEPENDENCE = "independence", "Not depending on one employer"
-    LOW_COST = "low_cost", "Low cost"
-    SPEED = "speed", "Speed"
-    RESEARCH = "research", "Doing research"
-    STARTUP = "startup", "Starting a company"
-    FAMILY = "family", "Bringing my family"
+    PERMANENT_RESIDENCE = "permanent_residence", _("A path to permanent residence")
+    INDEPENDENCE = "independence", _("Not depending on one employer")
+    LOW_COST = "low_cost", _("Low cost")
+    SPEED = "speed", _("Speed")
+    RESEARCH = "research", _("Doing research")
+    STARTUP = "startup", _("Starting a company")
+    FAMILY = "family", _("Bringing my family")
 
 
 class FactKind(LabelledEnum):
-    CHOICE = "choice", "One of a fixed list"
-    ORDERED = "ordered", "One of an ordered list"
-    NUMBER = "number", "A whole number"
+    CHOICE = "choice", _("One of a fixed list")
+    ORDERED = "ordered", _("One of an ordered list")
+    NUMBER = "number", _("A whole number")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +292,7 @@ class FactSpec:
 
     def value_label(self, value: object) -> str:
         if value == UNKNOWN:
-            return "I don't know"
+            return _("I don't know")
         if self.values is not None:
             try:
                 return self.values(str(value)).label
@@ -204,47 +307,53 @@ class FactSpec:
 
 
 class Fact(LabelledEnum):
-    CITIZENSHIP = "citizenship", "Citizenship"
-    RESIDENCE = "residence", "Country of residence"
-    US_STATUS = "us_status", "Current US status"
-    AGE = "age", "Age"
-    DEGREE = "degree", "Highest degree"
-    FIELD = "field", "Field of study"
-    DEGREE_COUNTRY = "degree_country", "Country where the degree was earned"
-    INSTITUTION = "institution", "Standing of the institution"
-    STEM_EXPERIENCE = "stem_experience", "Years of STEM work experience"
-    ACADEMIC_ROLE = "academic_role", "Teaching or research at a university or institute"
-    JOB_OFFER = "job_offer", "Job offer"
-    EMPLOYER_TYPE = "employer_type", "US employer type"
-    WAGE_LEVEL = "wage_level", "Offered wage level"
-    SPONSOR = "sponsor", "Employer will sponsor a visa"
-    MANDARIN = "mandarin", "Mandarin level"
-    ENGLISH = "english", "English level"
-    FAMILY = "family", "Accompanying family"
+    CITIZENSHIP = "citizenship", _("Citizenship")
+    RESIDENCE = "residence", _("Country of residence")
+    US_STATUS = "us_status", _("Current US status")
+    AGE = "age", _("Age")
+    DEGREE = "degree", _("Highest degree")
+    FIELD = "field", _("Field of study")
+    DEGREE_COUNTRY = "degree_country", _("Country where the degree was earned")
+    INSTITUTION = "institution", _("Standing of the institution")
+    STEM_EXPERIENCE = "stem_experience", _("Years of STEM work experience")
+    ACADEMIC_ROLE = "academic_role", _("Teaching or research at a university or institute")
+    JOB_OFFER = "job_offer", _("Job offer")
+    EMPLOYER_TYPE = "employer_type", _("US employer type")
+    WAGE_LEVEL = "wage_level", _("Offered wage level")
+    SPONSOR = "sponsor", _("Employer will sponsor a visa")
+    DEGREE_RELATED = "degree_related", _("Degree field and the offered job")
+    MANDARIN = "mandarin", _("Mandarin level")
+    ENGLISH = "english", _("English level")
+    FAMILY = "family", _("Accompanying family")
 
 
 FACTS: dict[Fact, FactSpec] = {
-    Fact.CITIZENSHIP: FactSpec("Citizenship", FactKind.CHOICE, Country),
-    Fact.RESIDENCE: FactSpec("Country of residence", FactKind.CHOICE, Country),
-    Fact.US_STATUS: FactSpec("Current US status", FactKind.CHOICE, UsStatus),
-    Fact.AGE: FactSpec("Age", FactKind.NUMBER, unit="years", minimum=14, maximum=100),
-    Fact.DEGREE: FactSpec("Highest degree", FactKind.ORDERED, Degree),
-    Fact.FIELD: FactSpec("Field of study", FactKind.CHOICE, Field),
-    Fact.DEGREE_COUNTRY: FactSpec("Country where the degree was earned", FactKind.CHOICE, Country),
-    Fact.INSTITUTION: FactSpec("Standing of the institution", FactKind.CHOICE, Institution),
+    Fact.CITIZENSHIP: FactSpec(_("Citizenship"), FactKind.CHOICE, Country),
+    Fact.RESIDENCE: FactSpec(_("Country of residence"), FactKind.CHOICE, Country),
+    Fact.US_STATUS: FactSpec(_("Current US status"), FactKind.CHOICE, UsStatus),
+    Fact.AGE: FactSpec(_("Age"), FactKind.NUMBER, unit="years", minimum=14, maximum=100),
+    Fact.DEGREE: FactSpec(_("Highest degree"), FactKind.ORDERED, Degree),
+    Fact.FIELD: FactSpec(_("Field of study"), FactKind.CHOICE, Field),
+    Fact.DEGREE_COUNTRY: FactSpec(
+        _("Country where the degree was earned"), FactKind.CHOICE, Country
+    ),
+    Fact.INSTITUTION: FactSpec(_("Standing of the institution"), FactKind.CHOICE, Institution),
     Fact.STEM_EXPERIENCE: FactSpec(
-        "Years of STEM work experience", FactKind.NUMBER, unit="years", minimum=0, maximum=60
+        _("Years of STEM work experience"), FactKind.NUMBER, unit="years", minimum=0, maximum=60
     ),
     Fact.ACADEMIC_ROLE: FactSpec(
-        "Teaching or research at a university or institute", FactKind.CHOICE, YesNo
+        _("Teaching or research at a university or institute"), FactKind.CHOICE, YesNo
     ),
-    Fact.JOB_OFFER: FactSpec("Job offer", FactKind.CHOICE, JobOffer),
-    Fact.EMPLOYER_TYPE: FactSpec("US employer type", FactKind.CHOICE, EmployerType),
-    Fact.WAGE_LEVEL: FactSpec("Offered wage level", FactKind.ORDERED, WageLevel),
-    Fact.SPONSOR: FactSpec("Employer will sponsor a visa", FactKind.CHOICE, YesNo),
-    Fact.MANDARIN: FactSpec("Mandarin level", FactKind.ORDERED, LanguageLevel),
-    Fact.ENGLISH: FactSpec("English level", FactKind.ORDERED, LanguageLevel),
-    Fact.FAMILY: FactSpec("Accompanying family", FactKind.CHOICE, Family),
+    Fact.JOB_OFFER: FactSpec(_("Job offer"), FactKind.CHOICE, JobOffer),
+    Fact.EMPLOYER_TYPE: FactSpec(_("US employer type"), FactKind.CHOICE, EmployerType),
+    Fact.WAGE_LEVEL: FactSpec(_("Offered wage level"), FactKind.ORDERED, WageLevel),
+    Fact.SPONSOR: FactSpec(_("Employer will sponsor a visa"), FactKind.CHOICE, YesNo),
+    Fact.DEGREE_RELATED: FactSpec(
+        _("Degree field and the offered job"), FactKind.CHOICE, Relatedness
+    ),
+    Fact.MANDARIN: FactSpec(_("Mandarin level"), FactKind.ORDERED, LanguageLevel),
+    Fact.ENGLISH: FactSpec(_("English level"), FactKind.ORDERED, LanguageLevel),
+    Fact.FAMILY: FactSpec(_("Accompanying family"), FactKind.CHOICE, Family),
 }
 
 OPERATORS_BY_KIND: dict[FactKind, frozenset[Operator]] = {

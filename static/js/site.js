@@ -22,6 +22,10 @@
   });
 
   // Copy-link buttons: the link is also plain selectable text for anyone without JavaScript.
+  // Their messages are translated by the page (data-copy-* on <body>, from base.html).
+  function message(name, fallback) {
+    return (document.body && document.body.getAttribute("data-copy-" + name)) || fallback;
+  }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-target]");
     if (!button) return;
@@ -29,14 +33,14 @@
     var status = document.getElementById(button.getAttribute("data-copy-status"));
     if (!source) return;
     var text = source.value || source.textContent;
-    var done = function () { if (status) status.textContent = "Link copied."; };
+    var done = function () { if (status) status.textContent = message("done", "Link copied."); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text.trim()).then(done, function () {
-        if (status) status.textContent = "Could not copy: select the link and copy it yourself.";
+        if (status) status.textContent = message("failed", "Could not copy: select the link and copy it yourself.");
       });
     } else if (source.select) {
       source.select();
-      if (status) status.textContent = "Link selected: press Ctrl+C (or Cmd+C) to copy.";
+      if (status) status.textContent = message("selected", "Link selected: press Ctrl+C (or Cmd+C) to copy.");
     }
   });
   document.querySelectorAll("[data-copy-target]").forEach(function (b) { b.hidden = false; });

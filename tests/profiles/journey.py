@@ -1,4 +1,7 @@
-"""Answers for whole journeys, step by step, as a browser would post them."""
+"""Answers for whole journeys, step by step, as a browser would post them.
+
+Only the questions that the loaded programs' rules use are asked (today no rule reads the
+languages or the family, so those steps are skipped)."""
 
 from __future__ import annotations
 
@@ -12,8 +15,6 @@ INDIAN_STEM_GRADUATE: list[tuple[str, dict[str, object]]] = [
     ("experience", {"stem_experience": "3"}),
     ("academic-role", {"academic_role": "no"}),
     ("job-offer", {"job_offer": "none"}),
-    ("languages", {"mandarin": "none", "english": "professional"}),
-    ("family", {"family": "alone"}),
     ("priorities", {"priorities": ["independence", "low_cost"]}),
 ]
 
@@ -28,8 +29,8 @@ US_MASTERS_ON_OPT: list[tuple[str, dict[str, object]]] = [
     ("experience", {"stem_experience": "1"}),
     ("academic-role", {"academic_role": "no"}),
     ("job-offer", {"job_offer": "us"}),
-    ("us-offer", {"employer_type": "company", "wage_level": "2", "sponsor": "yes"}),
-    ("languages", {"mandarin": "none", "english": "native"}),
-    ("family", {"family": "spouse"}),
+    ("us-offer", {"employer_type": "company", "wage_level": "2"}),
+    ("sponsor", {"sponsor": "yes"}),
+    ("degree-related", {"degree_related": "direct"}),
     ("priorities", {"priorities": ["permanent_residence"]}),
 ]

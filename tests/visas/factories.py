@@ -71,8 +71,8 @@ class CaveatFactory(CitedFactory):
         model = Caveat
         skip_postgeneration_save = True
 
-    category = Caveat.Category.LANGUAGE
-    severity = Caveat.Severity.CAUTION
+    category = v.CaveatCategory.LANGUAGE
+    severity = v.Severity.CAUTION
     title = "Mandarin"
     text = "Much work runs in Mandarin."
 
@@ -82,9 +82,9 @@ class KeyFigureFactory(CitedFactory):
         model = KeyFigure
         skip_postgeneration_save = True
 
-    kind = KeyFigure.Kind.FEE
+    kind = v.FigureKind.FEE
     label = "Visa fee"
     value = 100
     unit = "USD"
-    payer = KeyFigure.Payer.APPLICANT
-    recurrence = KeyFigure.Recurrence.PER_APPLICATION
+    payer = v.Payer.APPLICANT
+    recurrence = v.Recurrence.PER_APPLICATION

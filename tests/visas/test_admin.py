@@ -92,7 +92,11 @@ def test_the_advisers_group_has_exactly_the_visa_content_permissions() -> None:
     assert ("visas", "change_criterion") in codenames
     assert ("visas", "delete_source") in codenames
     assert ("visas", "view_historicalprogram") in codenames
-    assert len(codenames) == 25
+    assert ("visas", "change_requirementgroup") in codenames
+    assert ("visas", "add_pointsrow") in codenames
+    assert ("visas", "view_historicalpointstable") in codenames
+    # Add, change, delete, view and view history on 8 content models.
+    assert len(codenames) == 40
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client: Client) -> None:

@@ -75,8 +75,8 @@ def test_the_100k_payment_is_one_time_per_petition_not_annual() -> None:
     load()
     payment = KeyFigure.objects.get(content_key="h1b-payment-100k")
     assert payment.value == Decimal("100000")
-    assert payment.recurrence == KeyFigure.Recurrence.PER_PETITION
-    assert payment.payer == KeyFigure.Payer.EMPLOYER
+    assert payment.recurrence == v.Recurrence.PER_PETITION
+    assert payment.payer == v.Payer.EMPLOYER
     assert payment.clarity == v.Clarity.UNCLEAR
     assert "not annual" in payment.note
     cap = KeyFigure.objects.get(content_key="h1b-annual-cap")
@@ -216,7 +216,7 @@ def test_export_wipe_import_export_is_identical(tmp_path: Path) -> None:
     program = Program.objects.get(slug="us-h1b")
     Caveat.objects.create(
         program=program,
-        category=Caveat.Category.OTHER,
+        category=v.CaveatCategory.OTHER,
         title="Made in admin",
         text="No key.",
         clarity=v.Clarity.REPORTED,

@@ -12,7 +12,17 @@ from pytest_django import DjangoAssertNumQueries
 
 from tests.visas import scenarios
 from visas import rules
-from visas.models import Caveat, Criterion, KeyFigure, Program, Source
+from visas import vocabulary as v
+from visas.models import (
+    Caveat,
+    Criterion,
+    KeyFigure,
+    PointsRow,
+    PointsTable,
+    Program,
+    RequirementGroup,
+    Source,
+)
 from visas.selectors import program_revisions, program_rules_list
 from visas.vocabulary import Clarity, Fact, Importance, Operator
 
@@ -50,6 +60,9 @@ def make_program(slug: str, *, order: int = 100, name: str = "") -> Program:
         display_order=order,
     )
     common = {"program": program, "as_of": AS_OF, "source": main}
+    routes = RequirementGroup.objects.create(
+        program=program, key="institution", combine=v.Combine.ANY, route="Well-known route"
+    )
     later = Criterion.objects.create(
         **common,
         fact=Fact.FIELD,
@@ -66,7 +79,7 @@ def make_program(slug: str, *, order: int = 100, name: str = "") -> Program:
         operator=Operator.IN,
         values=["world_top", "national"],
         importance=Importance.REQUIRED,
-        group="institution",
+        group=routes,
         clarity=Clarity.UNCLEAR,
         statement="A well-known university.",
         display_order=10,
@@ -75,13 +88,17 @@ def make_program(slug: str, *, order: int = 100, name: str = "") -> Program:
     later.more_sources.set([press])
     figure = KeyFigure.objects.create(
         **common,
-        kind=KeyFigure.Kind.FEE,
+        kind=v.FigureKind.FEE,
         label="Payment",
         value=Decimal("100000.00"),
         unit="USD",
-        payer=KeyFigure.Payer.EMPLOYER,
-        recurrence=KeyFigure.Recurrence.PER_PETITION,
+        payer=v.Payer.EMPLOYER,
+        recurrence=v.Recurrence.PER_PETITION,
         effective_from=date(2025, 9, 21),
+        legal_status=v.LegalStatus.VACATED,
+        legal_note="Vacated by a court on 8 June 2026.",
+        legal_changed_on=date(2026, 6, 8),
+        legal_source=press,
         applies_fact=Fact.RESIDENCE,
         applies_operator=Operator.NOT_IN,
         applies_values=["US"],
@@ -91,20 +108,37 @@ def make_program(slug: str, *, order: int = 100, name: str = "") -> Program:
     figure.more_sources.set([other])
     KeyFigure.objects.create(
         **common,
-        kind=KeyFigure.Kind.CAP,
+        kind=v.FigureKind.CAP,
         label="Annual cap",
         value_text="65,000",
         clarity=Clarity.CONFIRMED,
     )
     caveat = Caveat.objects.create(
         **common,
-        category=Caveat.Category.LOTTERY,
-        severity=Caveat.Severity.SERIOUS,
+        category=v.CaveatCategory.LOTTERY,
+        severity=v.Severity.SERIOUS,
         title="Lottery",
         text="Most applicants are not selected.",
         clarity=Clarity.REPORTED,
     )
     caveat.more_sources.set([press])
+    table = PointsTable.objects.create(
+        **common,
+        group=routes,
+        name="Points test",
+        pass_mark=60,
+        caps={"age": 20},
+        clarity=Clarity.REPORTED,
+    )
+    PointsRow.objects.create(
+        table=table,
+        category="age",
+        fact=Fact.AGE,
+        operator=Operator.AT_MOST,
+        values=[30],
+        points=20,
+        label="Age 30 or under",
+    )
     return program
 
 
@@ -120,13 +154,16 @@ def test_program_rules_content() -> None:
         "CN",
         4,
     )
-    assert (rules_.status, rules_.status_label) == ("in_force", "In force")
+    assert rules_.status is v.ProgramStatus.IN_FORCE
     assert rules_.url == "/programs/k-visa/"
     assert rules_.last_reviewed_on == date(2026, 11, 23)
 
     institution, field = rules_.criteria  # by display order, not by id
     assert institution.condition == rules.Condition(
         Fact.INSTITUTION, Operator.IN, ("world_top", "national")
+    )
+    assert rules_.groups == (
+        rules.GroupRule("institution", "", v.Combine.ANY, Importance.REQUIRED, "Well-known route"),
     )
     assert (institution.importance, institution.group, institution.clarity) == (
         Importance.REQUIRED,
@@ -147,25 +184,39 @@ def test_program_rules_content() -> None:
 
     payment, cap = rules_.figures
     assert payment.applies == rules.Condition(Fact.RESIDENCE, Operator.NOT_IN, ("US",))
-    assert (payment.value, payment.unit, payment.effective_from) == (
+    assert (payment.value, payment.unit, payment.legal.effective_from) == (
         Decimal("100000.00"),
         "USD",
         date(2025, 9, 21),
     )
-    assert (payment.kind_label, payment.payer_label, payment.recurrence_label) == (
-        "Fee or payment",
-        "Employer",
-        "Once per petition",
+    assert (payment.kind, payment.payer, payment.recurrence) == (
+        v.FigureKind.FEE,
+        v.Payer.EMPLOYER,
+        v.Recurrence.PER_PETITION,
     )
+    assert (payment.legal.status, payment.legal.changed_on) == (
+        v.LegalStatus.VACATED,
+        date(2026, 6, 8),
+    )
+    assert payment.legal.source is not None
+    assert payment.legal.source.title == "k-visa report"
     assert [source.title for source in payment.sources] == ["k-visa notice", "k-visa analysis"]
     assert cap.applies is None
     assert (cap.value, cap.value_text) == (None, "65,000")
 
     (caveat,) = rules_.caveats
-    assert (caveat.category_label, caveat.severity_label, caveat.title) == (
-        "Lottery odds",
-        "Could stop you",
+    assert (caveat.category, caveat.severity, caveat.title) == (
+        v.CaveatCategory.LOTTERY,
+        v.Severity.SERIOUS,
         "Lottery",
+    )
+    (points,) = rules_.points_tables
+    assert (points.group, points.pass_mark, points.caps) == ("institution", 60, (("age", 20),))
+    (row,) = points.rows
+    assert (row.category, row.points, row.condition) == (
+        "age",
+        20,
+        rules.Condition(Fact.AGE, Operator.AT_MOST, (30,)),
     )
 
 
@@ -218,8 +269,9 @@ def test_query_count_does_not_grow_with_programs(
 ) -> None:
     for index in range(count):
         make_program(f"program-{index:02}", order=index)
-    # Programs; criteria, figures, caveats with their main source; each one's further sources.
-    with django_assert_num_queries(7):
+    # Programs (with the selection's source); groups; criteria, points tables, figures and
+    # caveats with their sources, and each one's further sources; the points tables' rows.
+    with django_assert_num_queries(11):
         result = program_rules_list()
     assert len(result) == count
     assert all(len(item.criteria) == 2 and len(item.figures) == 2 for item in result)
