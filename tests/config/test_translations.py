@@ -2,7 +2,7 @@
 message as ⟦…⟧ (tests/pseudo_locale.py), a page shows no other text than content from the
 database, the applicant's own answers, numbers and punctuation.
 
-To cover another page, add a ``Visit`` to ``PAGES`` (or to ``PAGES_BEING_REWRITTEN``): the
+To cover another page, add a ``Visit`` to ``PAGES`` (or ``RESULT_AND_PROGRAM_PAGES``): the
 path, what to post first (``journey``), whether to confirm the answers into a result first
 (``make_result``, whose token fills ``{token}`` in the path), and any text to allow.
 """
@@ -21,7 +21,6 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy, ngettext, npgettext, pgettext
 from pytest_django.fixtures import Settings
 
-from profiles.questions import STEPS
 from tests.profiles.journey import INDIAN_STEM_GRADUATE, US_MASTERS_ON_OPT
 from tests.pseudo_locale import (
     assert_fully_translated,
@@ -49,7 +48,8 @@ class Visit:
     allowed: tuple[str, ...] = ()  # e.g. text the applicant typed
 
 
-ALL_STEPS = tuple(US_MASTERS_ON_OPT)  # lives in the US with a US offer: every step applies
+# Lives in the US with a US offer: every step that the loaded programs use applies.
+ALL_STEPS = tuple(US_MASTERS_ON_OPT)
 GRADUATE = tuple(INDIAN_STEM_GRADUATE)
 
 PAGES = [
@@ -57,8 +57,8 @@ PAGES = [
     pytest.param(Visit("/check/"), id="start"),
     pytest.param(Visit("/check/", journey=GRADUATE[:2]), id="start-with-answers"),
     *(
-        pytest.param(Visit(f"/check/{step.slug}/", journey=ALL_STEPS), id=f"step-{step.slug}")
-        for step in STEPS
+        pytest.param(Visit(f"/check/{slug}/", journey=ALL_STEPS), id=f"step-{slug}")
+        for slug, _ in ALL_STEPS
     ),
     pytest.param(Visit("/check/citizenship/", method="post"), id="step-error-choice"),
     pytest.param(Visit("/check/age/", method="post", data={"age": "old"}), id="step-error-number"),
@@ -94,11 +94,14 @@ PAGES = [
     ),
 ]
 
-# The result and program pages are being rewritten: add them here when they are done, e.g.
-#   pytest.param(Visit("/r/{token}/", journey=GRADUATE, make_result=True), id="result"),
-#   pytest.param(Visit("/r/{token}/", journey=ALL_STEPS, make_result=True), id="result-us"),
-#   pytest.param(Visit("/programs/us-h1b/"), id="program-us-h1b"),
-PAGES_BEING_REWRITTEN: list[object] = []
+RESULT_AND_PROGRAM_PAGES = [
+    pytest.param(Visit("/r/{token}/", journey=GRADUATE, make_result=True), id="result"),
+    pytest.param(Visit("/r/{token}/", journey=ALL_STEPS, make_result=True), id="result-us"),
+    *(
+        pytest.param(Visit(f"/programs/{slug}/"), id=f"program-{slug}")
+        for slug in ("china-k-visa", "us-h1b", "china-r-visa")
+    ),
+]
 
 
 @pytest.fixture
@@ -130,7 +133,7 @@ def visit(client: Client, page: Visit) -> HttpResponse:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("visa_content", "pseudo_locale")
-@pytest.mark.parametrize("page", [*PAGES, *PAGES_BEING_REWRITTEN])
+@pytest.mark.parametrize("page", [*PAGES, *RESULT_AND_PROGRAM_PAGES])
 def test_every_visible_string_is_translated(client: Client, page: Visit) -> None:
     html = visit(client, page).content.decode()
     assert "⟦" in html, "the pseudo-locale was not active"
