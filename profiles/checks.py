@@ -36,8 +36,8 @@ def questions_errors(steps: tuple[questions.Step, ...]) -> list[Error]:
         if set(step.keys) != set(step.form_class.answer_keys()):
             errors.append(
                 Error(
-                    f"Step {step.slug!r} saves {sorted(step.form_class.answer_keys())} but "
-                    f"declares {sorted(step.keys)}.",
+                    f"Step {step.slug!r} saves {sorted(map(str, step.form_class.answer_keys()))} "
+                    f"but declares {sorted(map(str, step.keys))}.",
                     hint="Make the step's keys and its form's fields the same facts.",
                     id="profiles.E002",
                 )

@@ -281,13 +281,13 @@ def figure_reason(figure: rules.FigureRule, result: rules.FigureResult) -> str:
     if condition is None:
         return ""
     fact = condition.fact
-    params = {"fact": fact_label(fact).lower()}
+    params = {"fact": fact_label(fact)}
     if result.cause is Cause.RULE_UNDEFINED:
         return _("The sources do not say who it applies to.")
     if result.cause is Cause.NOT_ANSWERED:
-        return _("It depends on your %(fact)s, which was not asked.") % params
+        return _("It depends on “%(fact)s”, which was not asked.") % params
     if result.cause is Cause.ANSWER_UNKNOWN:
-        return _("It depends on your %(fact)s: you answered “I don't know”.") % params
+        return _("It depends on “%(fact)s”: you answered “I don't know”.") % params
     if result.answer is None or result.answer == UNKNOWN:
         return ""
     return answer_sentence(fact, result.answer)
@@ -632,7 +632,8 @@ def _change_sentence(program: rules.ProgramRules, change: rules.Change) -> str:
         "changes": updates,
         "verdict": verdict_label(change.verdict).lower(),
     }
-    if change.verdict is Verdict.CAN_APPLY and program.selection is not Selection.NONE:
+    chosen = program.selection not in (Selection.NONE, Selection.NOT_RECORDED)
+    if change.verdict is Verdict.CAN_APPLY and chosen:
         sentence += " " + _("Applicants are then chosen by: %(selection)s.") % {
             "selection": label(program.selection).lower()
         }

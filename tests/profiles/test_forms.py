@@ -66,6 +66,20 @@ from visas.vocabulary import UNKNOWN
             "Select the country of your citizenship",
             id="no-country",
         ),
+        pytest.param(
+            forms.SponsorForm,
+            {"sponsor": "maybe"},
+            "sponsor",
+            "Select whether the employer will sponsor your visa",
+            id="sponsor-not-a-choice",
+        ),
+        pytest.param(
+            forms.DegreeRelatedForm,
+            {},
+            "degree_related",
+            "Select how your degree's field relates to the offered job",
+            id="degree-related-missing",
+        ),
     ],
 )
 def test_bad_answers_get_a_message_that_says_what_to_do(form_class, data, field, message) -> None:  # type: ignore[no-untyped-def]
@@ -86,13 +100,26 @@ def test_answers_come_back_as_facts() -> None:
     form = forms.InstitutionForm({"degree_country": "US", "institution": UNKNOWN})
     assert form.is_valid()
     assert form.to_answers() == {"degree_country": "US", "institution": UNKNOWN}
+    # The sponsor is asked on its own now, not with the US offer.
+    form = forms.UsOfferForm({"employer_type": "company", "wage_level": "2", "sponsor": "yes"})
+    assert form.is_valid()
+    assert form.to_answers() == {"employer_type": "company", "wage_level": "2"}
+    form = forms.SponsorForm({"sponsor": UNKNOWN})
+    assert form.is_valid()
+    assert form.to_answers() == {"sponsor": UNKNOWN}
+    form = forms.DegreeRelatedForm({"degree_related": "general"})
+    assert form.is_valid()
+    assert form.to_answers() == {"degree_related": "general"}
 
 
 def test_error_summary_links_point_at_the_first_input() -> None:
     form = forms.UsOfferForm({})
     assert not form.is_valid()
     anchors = [anchor for anchor, _ in form.error_links()]
-    assert anchors == ["id_employer_type_0", "id_wage_level_0", "id_sponsor_0"]
+    assert anchors == ["id_employer_type_0", "id_wage_level_0"]
+    form = forms.SponsorForm({})
+    assert not form.is_valid()
+    assert [anchor for anchor, _ in form.error_links()] == ["id_sponsor_0"]
     form = forms.AgeForm({"age": "x"})
     form.is_valid()
     assert form.error_links()[0][0] == "id_age"

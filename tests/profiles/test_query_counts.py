@@ -1,4 +1,5 @@
-"""Queries per page stay the same as the number of programs grows (3, then 50)."""
+"""Queries per page stay the same as the number of programs grows (3, then 50), with
+requirement trees (routes), points tables, figures and caveats in every program."""
 
 from __future__ import annotations
 
@@ -14,8 +15,13 @@ from tests.visas.factories import (
     CaveatFactory,
     CriterionFactory,
     KeyFigureFactory,
+    PointsRowFactory,
+    PointsTableFactory,
     ProgramFactory,
+    RequirementGroupFactory,
 )
+from visas import rules
+from visas.vocabulary import Combine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("visa_content")]
 
@@ -41,21 +47,31 @@ def page_queries(client: Client, token: str) -> dict[str, int]:
 def add_programs(count: int) -> None:
     for program in ProgramFactory.create_batch(count):
         CriterionFactory.create_batch(3, program=program)
+        routes = RequirementGroupFactory(program=program, combine=Combine.ANY)
+        route = RequirementGroupFactory(program=program, parent=routes, route="A route")
+        CriterionFactory(program=program, group=route)
+        table = PointsTableFactory(program=program, group=routes)
+        PointsRowFactory.create_batch(2, table=table)
         CaveatFactory.create_batch(2, program=program)
         KeyFigureFactory.create_batch(2, program=program)
 
 
 def finished_result(client: Client) -> str:
     for slug, data in INDIAN_STEM_GRADUATE:
-        client.post(f"/check/{slug}/", data)
-    client.post("/check/answers/")
-    return Result.objects.latest("created_at").token
+        assert client.post(f"/check/{slug}/", data).status_code == 302
+    response = client.post("/check/answers/")
+    assert response["Location"].startswith("/r/"), response["Location"]
+    return response["Location"].rstrip("/").rsplit("/", 1)[-1]
 
 
 def test_queries_per_page_do_not_grow_with_programs(client: Client) -> None:
     with_three = page_queries(client, finished_result(client))
     add_programs(47)
-    with_fifty = page_queries(client, finished_result(client))
+    token = finished_result(client)
+    results = rules.snapshot_load(Result.objects.get(token=token).snapshot)
+    assert len(results) == 50
+    assert sum(len(r.routes) for r in results) == 47 + 4  # each new program's, and the K and H-1B's
+    with_fifty = page_queries(client, token)
     assert with_fifty == with_three
     # The shared page, once rendered, is one query: the result with the current revisions.
     assert with_three["result, cached"] == 1

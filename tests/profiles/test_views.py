@@ -1,13 +1,22 @@
+import importlib
+import json
 import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import timezone
 
 from profiles.models import Questionnaire, Result
 from tests.profiles.journey import INDIAN_STEM_GRADUATE, US_MASTERS_ON_OPT
+from visas import rules
 from visas.models import Program
+from visas.vocabulary import LegalStatus, Recurrence
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("visa_content")]
 
@@ -25,21 +34,42 @@ def finish(client: Client) -> Result:
     return Result.objects.get(token=token)
 
 
+def journey_with(
+    journey: list[tuple[str, dict[str, object]]], slug: str, **changes: object
+) -> list[tuple[str, dict[str, object]]]:
+    """A journey with some answers of one step changed."""
+    return [(s, {**data, **changes} if s == slug else data) for s, data in journey]
+
+
+def program_result(result: Result, slug: str) -> rules.ProgramResult:
+    return next(r for r in rules.snapshot_load(result.snapshot) if r.program.slug == slug)
+
+
+def page_text(html: str) -> str:
+    """The page's words without tags, whitespace collapsed (sentences span several tags)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'")
+
+
 def test_whole_journey_without_javascript_ends_in_a_side_by_side_result(client: Client) -> None:
     response = client.get("/check/citizenship/")
-    assert "Question 1 of 12" in response.content.decode()
+    # Only the questions today's programs use: no languages or family questions; the sponsor
+    # question counts until the job offer is answered.
+    assert "Question 1 of 11" in response.content.decode()
     answer_all(client, INDIAN_STEM_GRADUATE)
     response = client.get("/check/answers/")
     html = response.content.decode()
     assert "Check your answers" in html
-    assert html.count("Change<span") == 14
+    # One row per answer: 10 steps, the institution step saving two answers.
+    assert html.count("Change<span") == 11
+    assert "Mandarin" not in html
+    assert "Accompanying family" not in html
     result = finish(client)
     assert len(result.token) >= 43  # at least 128 random bits, URL-safe
     html = client.get(f"/r/{result.token}/").content.decode()
     assert "China K visa" in html
     assert "US H-1B" in html
-    assert "Possibly eligible" in html
-    assert "Not eligible as things stand" in html
+    assert re.search(r'class="tag tag-possible">You may be able to apply<', html)  # the K visa
+    assert re.search(r'class="tag tag-not-eligible">Not as things stand<', html)  # the H-1B
     assert "not legal advice" in html
 
 
@@ -50,8 +80,32 @@ def test_each_step_redirects_to_the_next_that_applies(client: Client) -> None:
     assert response["Location"] == "/check/age/"
     response = client.post("/check/job-offer/", {"job_offer": "us"})
     assert response["Location"] == "/check/us-offer/"
+    # The sponsor question follows any job offer; languages and family are not asked today.
     response = client.post("/check/job-offer/", {"job_offer": "china"})
-    assert response["Location"] == "/check/languages/"
+    assert response["Location"] == "/check/sponsor/"
+    response = client.post("/check/sponsor/", {"sponsor": "yes"})
+    assert response["Location"] == "/check/priorities/"
+    response = client.post("/check/job-offer/", {"job_offer": "none"})
+    assert response["Location"] == "/check/priorities/"
+    # With a US offer: its details, the sponsor, then (with a degree) how the degree relates.
+    client.post("/check/degree/", {"degree": "master"})
+    client.post("/check/job-offer/", {"job_offer": "us"})
+    response = client.post("/check/us-offer/", {"employer_type": "company", "wage_level": "2"})
+    assert response["Location"] == "/check/sponsor/"
+    response = client.post("/check/sponsor/", {"sponsor": "yes"})
+    assert response["Location"] == "/check/degree-related/"
+    response = client.post("/check/degree-related/", {"degree_related": "direct"})
+    assert response["Location"] == "/check/priorities/"
+
+
+def test_questions_no_program_uses_are_not_asked(client: Client) -> None:
+    answer_all(client, INDIAN_STEM_GRADUATE[:2])
+    for slug in ("languages", "family"):
+        response = client.get(f"/check/{slug}/")
+        assert response.status_code == 404
+        assert "Page not found" in response.content.decode()
+    assert client.post("/check/family/", {"family": "alone"}).status_code == 404
+    assert "family" not in Questionnaire.objects.get().answers
 
 
 def test_htmx_answers_move_on_with_hx_location_and_errors_swap_the_region(client: Client) -> None:
@@ -132,14 +186,25 @@ def test_change_returns_to_the_answers_page_without_re_asking(client: Client) ->
     assert 'href="/check/answers/"' in html  # Back goes to the answers
     response = client.post("/check/age/?change=1", {"age": "31"})
     assert response["Location"] == "/check/answers/"
-    # A change that opens a follow-up asks just that, then returns.
+    # A change that opens follow-ups asks just those, then returns.
     response = client.post("/check/job-offer/?change=1", {"job_offer": "us"})
     assert response["Location"] == "/check/us-offer/?change=1"
     response = client.post(
-        "/check/us-offer/?change=1",
-        {"employer_type": "company", "wage_level": "unknown", "sponsor": "yes"},
+        "/check/us-offer/?change=1", {"employer_type": "company", "wage_level": "unknown"}
     )
+    assert response["Location"] == "/check/sponsor/?change=1"
+    response = client.post("/check/sponsor/?change=1", {"sponsor": "yes"})
+    assert response["Location"] == "/check/degree-related/?change=1"
+    response = client.post("/check/degree-related/?change=1", {"degree_related": "direct"})
     assert response["Location"] == "/check/answers/"
+    html = client.get("/check/answers/").content.decode()
+    assert "Degree field and the offered job" in html
+    # Changing back retires the follow-ups: their rows go, and they are not evaluated.
+    response = client.post("/check/job-offer/?change=1", {"job_offer": "none"})
+    assert response["Location"] == "/check/answers/"
+    html = client.get("/check/answers/").content.decode()
+    assert "Degree field and the offered job" not in html
+    assert "sponsor" not in finish(client).answers
 
 
 def test_answers_page_refuses_a_result_before_every_question_is_answered(client: Client) -> None:
@@ -169,15 +234,130 @@ def test_share_link_shows_deciding_answers_only_and_is_read_only(client: Client)
     assert Result.objects.filter(pk=result.pk).exists()
 
 
+def payment(result: Result) -> tuple[rules.FigureRule, rules.FigureResult]:
+    """The H-1B's $100,000 payment: its rule and how it reads for this result."""
+    h1b = program_result(result, "us-h1b")
+    rule = next(f for f in h1b.program.figures if f.value == 100_000)
+    return rule, next(f for f in h1b.figures if f.id == rule.id)
+
+
+LEGAL_SENTENCE = "Status unknown since 21 September 2026: whether it applies today is unclear."
+
+
 def test_h1b_payment_does_not_apply_to_a_change_of_status_inside_the_us(client: Client) -> None:
     answer_all(client, US_MASTERS_ON_OPT)
     result = finish(client)
-    h1b = next(r for r in result.snapshot if r["program"]["slug"] == "us-h1b")
-    payment = next(
-        f for f in h1b["figures"] if f["figure"]["value"] and "100000" in f["figure"]["value"]
+    assert result.snapshot["schema"] == 2
+    rule, applies = payment(result)
+    assert applies.applies is rules.Status.NOT_MET  # decided by the US status (F-1 OPT)
+    assert applies.answer == "f1_opt"
+    assert rule.recurrence is Recurrence.PER_PETITION
+    # Its legal status is unknown, and the page says so with its history.
+    assert rule.legal.status is LegalStatus.UNKNOWN
+    text = page_text(client.get(f"/r/{result.token}/").content.decode())
+    assert "Does not apply to you You answered “Student (F-1, including OPT or STEM OPT)”" in text
+    assert LEGAL_SENTENCE in text
+    assert "Vacated by a federal court in Massachusetts on 8 June 2026" in text
+
+
+def test_h1b_payment_for_someone_outside_the_us_is_unclear_because_of_its_legal_status(
+    client: Client,
+) -> None:
+    answer_all(client, INDIAN_STEM_GRADUATE)  # lives in India: no US status
+    result = finish(client)
+    _, applies = payment(result)
+    assert applies.applies is rules.Status.UNCLEAR
+    assert applies.cause is rules.Cause.LEGAL_STATUS
+    assert applies.legal is LegalStatus.UNKNOWN
+    text = page_text(client.get(f"/r/{result.token}/").content.decode())
+    assert (
+        "May apply to you It would apply to you, but whether it is in force today is unclear."
+        in text
     )
-    assert payment["applies"] == "not_met"
-    assert payment["figure"]["recurrence"] == "per_petition"
+    assert LEGAL_SENTENCE in text
+    unclear = text.split("Unclear or in doubt", 1)[1].split("Other caveats", 1)[0]
+    assert "$100,000 payment for certain new H-1B petitions" in unclear
+
+
+def test_h1b_payment_follows_the_us_status_not_the_residence(client: Client) -> None:
+    # All three live in the US; only the US status decides.
+    statuses = {"h1b": rules.Status.NOT_MET, "none": rules.Status.UNCLEAR, "unknown": None}
+    found = {}
+    for status in statuses:
+        applicant = Client()
+        answer_all(applicant, journey_with(US_MASTERS_ON_OPT, "us-status", us_status=status))
+        found[status] = payment(finish(applicant))[1]
+    # Already on an H-1B: no payment.
+    assert found["h1b"].applies is rules.Status.NOT_MET
+    # In the US without a status: it would apply, but its legal status is unknown.
+    assert found["none"].applies is rules.Status.UNCLEAR
+    assert found["none"].cause is rules.Cause.LEGAL_STATUS
+    # "I don't know": it depends on that answer.
+    assert found["unknown"].applies is rules.Status.UNCLEAR
+    assert found["unknown"].cause is rules.Cause.ANSWER_UNKNOWN
+
+
+def test_the_payment_reason_keeps_the_acronym_us(client: Client) -> None:
+    answer_all(client, journey_with(US_MASTERS_ON_OPT, "us-status", us_status="unknown"))
+    result = finish(client)
+    text = page_text(client.get(f"/r/{result.token}/").content.decode())
+    assert "It depends on “Current US status”" in text  # the payment's reason is shown
+    assert "“Current US status”: you answered “I don't know”." in text
+
+
+def test_h1b_routes_selection_and_estimated_chance(client: Client) -> None:
+    answer_all(client, US_MASTERS_ON_OPT)  # wage level II, at a company, US master's
+    result = finish(client)
+    h1b = program_result(result, "us-h1b")
+    assert h1b.verdict is rules.Verdict.CAN_APPLY
+    assert h1b.selection.exemption is rules.Exemption.SUBJECT
+    assert h1b.selection.chance_low == h1b.selection.chance_high
+    text = page_text(client.get(f"/r/{result.token}/").content.decode())
+    assert "Routes: Meets Degree in the job's specialty: you meet it." in text
+    chance = text.split("How are applicants chosen, and your chance", 1)[1]
+    assert "Weighted lottery" in chance
+    assert "Estimated chance of being selected: about 30.58%." in chance
+    assert "Basis: FY2027 (DHS projection)." in chance
+    assert "In your favour: Highest degree: at least Master's degree" in chance
+
+
+def test_unknown_wage_level_gives_a_range_of_chances(client: Client) -> None:
+    answer_all(client, journey_with(US_MASTERS_ON_OPT, "us-offer", wage_level="unknown"))
+    result = finish(client)
+    h1b = program_result(result, "us-h1b")
+    assert h1b.verdict is rules.Verdict.CAN_APPLY  # the wage level decides the odds only
+    assert (h1b.selection.chance_low, h1b.selection.chance_high) == (
+        Decimal("15.29"),
+        Decimal("61.16"),
+    )
+    text = page_text(client.get(f"/r/{result.token}/").content.decode())
+    assert "Estimated chance of being selected: between 15.29% and 61.16%" in text
+    assert "It depends on “Offered wage level”: you answered “I don't know”." in text
+
+
+def test_cap_exempt_employer_takes_the_applicant_out_of_the_lottery(client: Client) -> None:
+    answer_all(client, journey_with(US_MASTERS_ON_OPT, "us-offer", employer_type="research"))
+    result = finish(client)
+    h1b = program_result(result, "us-h1b")
+    assert h1b.selection.exemption is rules.Exemption.EXEMPT
+    assert h1b.selection.chance_low is None
+    text = page_text(client.get(f"/r/{result.token}/").content.decode())
+    assert "Exempt You are not subject to it: US employer type:" in text
+    assert "Estimated chance of being selected" not in text
+
+
+def test_k_visa_shows_its_two_routes(client: Client) -> None:
+    answer_all(client, INDIAN_STEM_GRADUATE)
+    result = finish(client)
+    k_visa = program_result(result, "china-k-visa")
+    assert k_visa.verdict is rules.Verdict.POSSIBLE
+    assert len(k_visa.routes) == 2
+    text = page_text(client.get(f"/r/{result.token}/").content.decode())
+    assert (
+        "Routes: Unclear Graduate of a well-known institution: possible; something it asks is "
+        "unclear. Does not meet STEM teaching or research at a well-known institution: "
+        "1 requirement not met."
+    ) in text
 
 
 def test_owner_deletes_the_result_and_the_link_stops_working(client: Client) -> None:
@@ -226,6 +406,19 @@ def test_priorities_come_first_and_are_highlighted(client: Client) -> None:
     assert first_rows == ["Job offer and employer", "Who pays what"]
 
 
+def test_a_degree_unrelated_to_the_us_job_is_shown_as_what_would_change_it(
+    client: Client,
+) -> None:
+    answer_all(
+        client, journey_with(US_MASTERS_ON_OPT, "degree-related", degree_related="unrelated")
+    )
+    result = finish(client)
+    h1b = program_result(result, "us-h1b")
+    assert h1b.verdict is not rules.Verdict.CAN_APPLY
+    html = client.get(f"/r/{result.token}/").content.decode()
+    assert "Degree field and the offered job: Directly related to the job" in page_text(html)
+
+
 def test_results_not_viewed_for_180_days_are_removed(client: Client) -> None:
     answer_all(client, INDIAN_STEM_GRADUATE)
     old, fresh = finish(client), finish(client)
@@ -234,3 +427,106 @@ def test_results_not_viewed_for_180_days_are_removed(client: Client) -> None:
     )
     call_command("remove_stale_results", verbosity=0)
     assert list(Result.objects.all()) == [fresh]
+
+
+# Results made before rules were kept apart from wording (schema 1), as stored then.
+SCHEMA_1 = json.loads(
+    (Path(__file__).parent / "fixtures" / "results_schema1.json").read_text(encoding="utf-8")
+)
+migration_0002 = importlib.import_module("profiles.migrations.0002_result_snapshot_schema_2")
+NOT_RECORDED = "Results made before 29 November 2026 did not record how applicants are chosen."
+
+
+def old_result(fixture: dict[str, object], token: str) -> Result:
+    return Result.objects.create(
+        token=token,
+        answers=fixture["answers"],
+        snapshot=fixture["snapshot"],
+        revisions=fixture["revisions"],
+        priorities=fixture["priorities"],
+        evaluated_on=date.fromisoformat(str(fixture["evaluated_on"])),
+        last_viewed_at=timezone.now(),
+    )
+
+
+def converted(fixture: dict[str, object], token: str) -> Result:
+    result = old_result(fixture, token)
+    assert isinstance(result.snapshot, list)  # schema 1: a bare list
+    result.snapshot = migration_0002.convert_snapshot(
+        result.snapshot, result.answers, result.evaluated_on
+    )
+    result.save()
+    return result
+
+
+def test_results_made_before_schema_2_still_render(client: Client) -> None:
+    assert [f["name"] for f in SCHEMA_1] == ["indian-engineer-abroad", "f1-opt-with-us-offer"]
+    abroad = converted(SCHEMA_1[0], "old-indian-engineer-abroad-" + "a" * 32)
+    opt = converted(SCHEMA_1[1], "old-f1-opt-with-us-offer-" + "b" * 32)
+    for result in (abroad, opt):
+        assert result.snapshot["schema"] == 2
+        loaded = rules.snapshot_load(Result.objects.get(pk=result.pk).snapshot)
+        assert [r.program.slug for r in loaded] == ["china-k-visa", "us-h1b", "china-r-visa"]
+
+    response = client.get(f"/r/{opt.token}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    verdicts = re.findall(
+        r"<li><strong>([^<]+):</strong> <span class=\"tag [^\"]+\">([^<]+)<", html
+    )
+    assert verdicts == [
+        ("China K visa (young science and technology talent)", "You may be able to apply"),
+        ("US H-1B (specialty occupation)", "You can apply"),  # was "Likely eligible"
+    ]
+    text = page_text(html)
+    assert text.count(NOT_RECORDED) == 2  # one per column
+    assert "Evaluated on 23 November 2026" in text
+    assert "Advisers have updated" not in text
+
+    html = client.get(f"/r/{abroad.token}/?programs=us-h1b&programs=china-r-visa").content.decode()
+    verdicts = re.findall(
+        r"<li><strong>([^<]+):</strong> <span class=\"tag [^\"]+\">([^<]+)<", html
+    )
+    assert verdicts == [
+        ("US H-1B (specialty occupation)", "Not as things stand"),
+        ("China R visa (high-level foreign talent)", "Not as things stand"),
+    ]
+    assert NOT_RECORDED in page_text(html)
+
+
+def test_old_results_do_not_claim_how_applicants_are_then_chosen(client: Client) -> None:
+    abroad = converted(SCHEMA_1[0], "old-indian-engineer-abroad-" + "c" * 32)
+    text = page_text(client.get(f"/r/{abroad.token}/").content.decode())
+    assert "With Job offer: In the United States" in text  # the stored change is shown
+    assert "chosen by: not recorded" not in text
+
+
+def test_migration_converts_stored_schema_1_snapshots() -> None:
+    executor = MigrationExecutor(connection)
+    before = [("profiles", "0001_initial")]
+    after = [("profiles", "0002_result_snapshot_schema_2")]
+    executor.migrate(before)
+    executor.loader.build_graph()
+    OldResult = executor.loader.project_state(before).apps.get_model("profiles", "Result")
+    fixture = SCHEMA_1[1]
+    OldResult.objects.create(
+        token="migrated-" + "d" * 40,
+        answers=fixture["answers"],
+        snapshot=fixture["snapshot"],
+        revisions=fixture["revisions"],
+        priorities=fixture["priorities"],
+        evaluated_on=date.fromisoformat(fixture["evaluated_on"]),
+        last_viewed_at=timezone.now(),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    snapshot = Result.objects.get(token="migrated-" + "d" * 40).snapshot
+    assert snapshot["schema"] == 2
+    loaded = rules.snapshot_load(snapshot)
+    assert {r.program.slug: r.verdict for r in loaded} == {
+        "china-k-visa": rules.Verdict.POSSIBLE,
+        "us-h1b": rules.Verdict.CAN_APPLY,
+        "china-r-visa": rules.Verdict.NOT_ELIGIBLE,
+    }
+    assert all(r.selection.mechanism.value == "not_recorded" for r in loaded)
