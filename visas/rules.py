@@ -836,10 +836,11 @@ def _evaluate_tree(program: ProgramRules, answers: Answers, today: date) -> _Eva
     )
 
 
-def _leaves(node: NodeResult) -> Iterable[NodeResult]:
+def leaves(node: NodeResult) -> Iterable[NodeResult]:
+    """The criteria and points tables under a node (the node itself if it is one)."""
     if node.kind is NodeKind.GROUP:
         for child in node.children:
-            yield from _leaves(child)
+            yield from leaves(child)
     else:
         yield node
 
@@ -954,7 +955,7 @@ def _unit_proposals(
     results = {str(result.id): result for result in evaluation.criteria}
     tables = {str(table.id): table for table in program.points_tables}
     conditions: list[Condition] = []
-    for leaf in _leaves(unit):
+    for leaf in leaves(unit):
         if leaf.status is Status.MEETS:
             continue
         if leaf.kind is NodeKind.CRITERION:
@@ -1036,7 +1037,7 @@ def _deciding_facts(program: ProgramRules, evaluation: _Evaluation) -> tuple[Fac
         units = list(evaluation.requirements.children)
     facts: list[Fact] = []
     for unit in units:
-        for leaf in _leaves(unit):
+        for leaf in leaves(unit):
             if evaluation.verdict is Verdict.NOT_NEEDED and leaf.status is not Status.MEETS:
                 continue
             if leaf.kind is NodeKind.CRITERION:
@@ -1222,6 +1223,7 @@ __all__ = [
     "Verdict",
     "evaluate",
     "evaluate_program",
+    "leaves",
     "readable",
     "snapshot_dump",
     "snapshot_load",

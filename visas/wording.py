@@ -565,7 +565,7 @@ def _headline(program: rules.ProgramRules, result: rules.ProgramResult) -> str:
     if verdict is Verdict.NOT_NEEDED:
         reasons = []
         for node in result.not_needed_by:
-            for leaf in rules_leaves(node):
+            for leaf in rules.leaves(node):
                 if leaf.kind is NodeKind.CRITERION and leaf.status is Status.MEETS:
                     rule = next(c for c in program.criteria if str(c.id) == leaf.ref)
                     reasons.append(rule.statement)
@@ -591,14 +591,6 @@ def _headline(program: rules.ProgramRules, result: rules.ProgramResult) -> str:
     return _("You meet every requirement the sources state.")
 
 
-def rules_leaves(node: rules.NodeResult) -> Iterable[rules.NodeResult]:
-    if node.kind is NodeKind.GROUP:
-        for child in node.children:
-            yield from rules_leaves(child)
-    else:
-        yield node
-
-
 def _depends_on(
     view_criteria: Sequence[Entry],
     view_points: Sequence[Entry],
@@ -610,7 +602,7 @@ def _depends_on(
         if node.status is not Status.UNCLEAR:
             continue
         reasons = []
-        for leaf in rules_leaves(node):
+        for leaf in rules.leaves(node):
             if leaf.status is not Status.UNCLEAR:
                 continue
             entries = view_criteria if leaf.kind is NodeKind.CRITERION else view_points
@@ -782,7 +774,7 @@ def program_view(
                 "limit": _node_text(node, program),
                 "why": " ".join(
                     e.rule.statement
-                    for leaf in rules_leaves(node)
+                    for leaf in rules.leaves(node)
                     if leaf.kind is NodeKind.CRITERION
                     for e in [next(x for x in criteria if str(x.rule.id) == leaf.ref)]
                     if isinstance(e.rule, rules.CriterionRule)
