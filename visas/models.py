@@ -230,6 +230,23 @@ class RequirementGroup(LoadedContent):
     def __str__(self) -> str:
         return self.route or self.key
 
+    def clean(self) -> None:
+        if self.pk is None:
+            return
+        others = self.criteria.exclude(importance=self.importance).values_list(
+            "importance", flat=True
+        )
+        if others.exists():
+            raise ValidationError(
+                {
+                    "importance": _(
+                        "Group “%(key)s” holds criteria of another importance: change theirs "
+                        "first, or move them out of the group."
+                    )
+                    % {"key": self.key}
+                }
+            )
+
 
 def _content_key_unique(name: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(
@@ -250,7 +267,8 @@ class Criterion(CitedFact):
     importance = models.CharField(max_length=20, choices=choices(v.Importance))
     group = models.ForeignKey(
         RequirementGroup,
-        on_delete=models.PROTECT,
+        # A group with criteria cannot be deleted on its own, but with its program it can.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="criteria",
@@ -331,7 +349,7 @@ class PointsTable(CitedFact):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="points_tables")
     group = models.ForeignKey(
         RequirementGroup,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="points_tables",

@@ -136,6 +136,7 @@ class SourceRef:
     published_note: str
     accessed_on: date
     is_official: bool
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -310,4 +310,5 @@ def _source_ref(source: Source) -> rules.SourceRef:
         published_note=source.published_note,
         accessed_on=source.accessed_on,
         is_official=source.is_official,
+        note=source.note,
     )

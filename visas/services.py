@@ -693,16 +693,23 @@ def content_import(*, data: Mapping[str, Any]) -> LoadReport:
         _reason(program, "Restored from a backup")
         program.save()
         groups: dict[str, RequirementGroup] = {}
-        for item in raw.get("groups", []):
+        raw_groups = raw.get("groups", [])
+        for item in raw_groups:  # every group first, then their parents (in any order)
             group = RequirementGroup.objects.filter(
                 program=program, key=item["key"]
             ).first() or RequirementGroup(program=program, key=item["key"])
             _assign(group, item, GROUP_FIELDS)
-            group.parent = groups.get(item.get("parent", ""))
+            group.parent = None
             group.content_key = item["key"]
             _reason(group, "Restored from a backup")
             group.save()
             groups[group.key] = group
+        for item in raw_groups:
+            if item.get("parent"):
+                group = groups[item["key"]]
+                group.parent = groups.get(item["parent"])
+                _reason(group, "Restored from a backup")
+                group.save(update_fields=["parent"])
         for section, model in SECTIONS.items():
             for item in raw.get(section, []):
                 where = f"{slug} / {section} / {item['key']}"

@@ -7,7 +7,16 @@ import datetime as dt
 import factory
 
 from visas import vocabulary as v
-from visas.models import Caveat, Criterion, KeyFigure, Program, Source
+from visas.models import (
+    Caveat,
+    Criterion,
+    KeyFigure,
+    PointsRow,
+    PointsTable,
+    Program,
+    RequirementGroup,
+    Source,
+)
 
 AS_OF = dt.date(2025, 10, 1)
 
@@ -88,3 +97,36 @@ class KeyFigureFactory(CitedFactory):
     unit = "USD"
     payer = v.Payer.APPLICANT
     recurrence = v.Recurrence.PER_APPLICATION
+
+
+class RequirementGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequirementGroup
+
+    program = factory.SubFactory(ProgramFactory)
+    key = factory.Sequence(lambda n: f"group-{n}")
+    combine = v.Combine.ALL
+    importance = v.Importance.REQUIRED
+
+
+class PointsTableFactory(CitedFactory):
+    class Meta:
+        model = PointsTable
+        skip_postgeneration_save = True
+
+    name = "Points test"
+    pass_mark = 60
+    caps = factory.LazyFunction(dict)
+
+
+class PointsRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PointsRow
+
+    table = factory.SubFactory(PointsTableFactory)
+    category = "age"
+    fact = v.Fact.AGE
+    operator = v.Operator.BETWEEN
+    values = factory.LazyFunction(lambda: [18, 39])
+    points = 10
+    label = "Age 18 to 39"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from typing import Any
 
@@ -15,8 +16,10 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.visas.conftest import ADVISER_PASSWORD
+from tests.visas.factories import ProgramFactory, RequirementGroupFactory
 from visas.admin import CONCURRENT_EDIT_MESSAGE
-from visas.models import Criterion, KeyFigure, Program, Source
+from visas.models import Criterion, KeyFigure, PointsTable, Program, Source
+from visas.models import PointsRow as PointsRowModel
 
 pytestmark = pytest.mark.django_db
 
@@ -46,11 +49,106 @@ def criterion_data(program: Program, source: Source, **overrides: Any) -> dict[s
         "clarity": "reported",
         "as_of": "2025-10-01",
         "source": source.pk,
+        "legal_status": "in_force",
+        "legal_note": "",
+        "legal_changed_on": "",
+        "legal_source": "",
+        "effective_from": "",
+        "effective_to": "",
         "display_order": 100,
         "content_key": "",
     }
     data.update(overrides)
     return data
+
+
+def figure_data(figure: KeyFigure, **overrides: Any) -> dict[str, Any]:
+    """The stand-alone figure form as the admin would post it back unchanged."""
+    data: dict[str, Any] = {
+        "program": figure.program_id,
+        "kind": figure.kind,
+        "label": figure.label,
+        "period": figure.period,
+        "value": "" if figure.value is None else str(figure.value),
+        "unit": figure.unit,
+        "value_text": figure.value_text,
+        "payer": figure.payer,
+        "recurrence": figure.recurrence,
+        "applies_fact": figure.applies_fact,
+        "applies_operator": figure.applies_operator,
+        "applies_values": json.dumps(figure.applies_values),
+        "applies_note": figure.applies_note,
+        "note": figure.note,
+        "clarity": figure.clarity,
+        "as_of": figure.as_of.isoformat(),
+        "source": figure.source_id,
+        "more_sources": [s.pk for s in figure.more_sources.all()],
+        "legal_status": figure.legal_status,
+        "legal_note": figure.legal_note,
+        "legal_changed_on": _date(figure.legal_changed_on),
+        "legal_source": figure.legal_source_id or "",
+        "effective_from": _date(figure.effective_from),
+        "effective_to": _date(figure.effective_to),
+        "display_order": figure.display_order,
+        "content_key": figure.content_key,
+    }
+    if figure.estimates_chance:
+        data["estimates_chance"] = "on"
+    data.update(overrides)
+    return data
+
+
+def points_table_data(table: PointsTable, **overrides: Any) -> dict[str, Any]:
+    """The stand-alone points-table form with its rows inline, unchanged."""
+    data: dict[str, Any] = {
+        "program": table.program_id,
+        "group": table.group_id or "",
+        "name": table.name,
+        "pass_mark": "" if table.pass_mark is None else table.pass_mark,
+        "caps": json.dumps(table.caps),
+        "clarity": table.clarity,
+        "as_of": table.as_of.isoformat(),
+        "source": table.source_id,
+        "more_sources": [s.pk for s in table.more_sources.all()],
+        "legal_status": table.legal_status,
+        "legal_note": table.legal_note,
+        "legal_changed_on": _date(table.legal_changed_on),
+        "legal_source": table.legal_source_id or "",
+        "effective_from": _date(table.effective_from),
+        "effective_to": _date(table.effective_to),
+        "display_order": table.display_order,
+        "content_key": table.content_key,
+        **management("rows", table.rows.count()),
+    }
+    for index, row in enumerate(table.rows.all()):
+        data.update(
+            {
+                f"rows-{index}-id": row.pk,
+                f"rows-{index}-table": table.pk,
+                f"rows-{index}-category": row.category,
+                f"rows-{index}-fact": row.fact,
+                f"rows-{index}-operator": row.operator,
+                f"rows-{index}-values": json.dumps(row.values),
+                f"rows-{index}-points": row.points,
+                f"rows-{index}-label": row.label,
+                f"rows-{index}-display_order": row.display_order,
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def management(prefix: str, initial: int = 0, total: int | None = None) -> dict[str, Any]:
+    return {
+        f"{prefix}-TOTAL_FORMS": initial if total is None else total,
+        f"{prefix}-INITIAL_FORMS": initial,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
 
 
 def program_data(program: Program, **overrides: Any) -> dict[str, Any]:
@@ -64,20 +162,18 @@ def program_data(program: Program, **overrides: Any) -> dict[str, Any]:
         "status": program.status,
         "in_force_on": program.in_force_on.isoformat() if program.in_force_on else "",
         "display_order": program.display_order,
+        "selection": program.selection,
+        "selection_note": program.selection_note,
+        "selection_source": program.selection_source_id or "",
+        "selection_clarity": program.selection_clarity,
+        "selection_as_of": _date(program.selection_as_of),
         "last_reviewed_on": program.last_reviewed_on.isoformat(),
         "last_reviewed_by": program.last_reviewed_by,
         "opened_revision": program.revision,
         "content_key": program.content_key,
     }
-    for prefix in ("criteria", "figures", "caveats"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": 0,
-                f"{prefix}-INITIAL_FORMS": 0,
-                f"{prefix}-MIN_NUM_FORMS": 0,
-                f"{prefix}-MAX_NUM_FORMS": 1000,
-            }
-        )
+    for prefix in ("groups", "criteria", "points_tables", "figures", "caveats"):
+        data.update(management(prefix))
     data.update(overrides)
     return data
 
@@ -324,7 +420,7 @@ def test_the_program_list_counts_unclear_criteria_and_flags_stale_programs(
     assert "Stale: over 180 days" in html
     k_row = re.search(r"China K visa.*?</tr>", html, re.S)
     assert k_row is not None
-    assert '<td class="field-unclear_criteria">4</td>' in k_row.group(0)
+    assert '<td class="field-unclear_criteria">5</td>' in k_row.group(0)
 
     stale = adviser_client.get(f"{ADMIN}visas/program/?stale=yes").content.decode()
     assert "China R visa" in stale
@@ -355,3 +451,326 @@ def test_source_autocomplete_answers_advisers(adviser_client: Client, content: N
     )
     assert response.status_code == 200
     assert any("Proclamation 10973" in r["text"] for r in response.json()["results"])
+
+
+# --- Requirement trees, points tables and legal status ---------------------------------------
+
+
+def group_forms(program: Program, **changes: dict[str, Any]) -> dict[str, Any]:
+    """The program's group inline as posted back, with per-key changes (e.g. a new parent)."""
+    groups = list(program.groups.all())
+    data = management("groups", len(groups))
+    for index, group in enumerate(groups):
+        values = {
+            "id": group.pk,
+            "program": program.pk,
+            "key": group.key,
+            "parent": group.parent_id or "",
+            "combine": group.combine,
+            "importance": group.importance,
+            "route": group.route,
+            "display_order": group.display_order,
+            **changes.get(group.key, {}),
+        }
+        data.update({f"groups-{index}-{name}": value for name, value in values.items()})
+    return data
+
+
+def snapshot(program: Program) -> dict[str, Any]:
+    """What a refused save must leave as it was."""
+    program.refresh_from_db()
+    return {
+        "program": (program.summary, program.revision, program.history.count()),
+        "groups": list(program.groups.values_list("key", "parent__key", "importance", "route")),
+        "criteria": list(program.criteria.values_list("pk", "importance", "group_id")),
+        "points": list(program.points_tables.values_list("pk", "caps")),
+        "rows": list(PointsRowModel.objects.filter(table__program=program).values_list("pk")),
+        "figures": list(program.figures.values_list("pk", "legal_status", "legal_note")),
+    }
+
+
+def errors_of(response: Any) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_groups_whose_parents_loop_are_refused_naming_the_group(adviser_client: Client) -> None:
+    program = ProgramFactory()
+    a = RequirementGroupFactory(program=program, key="group-a", display_order=10)
+    b = RequirementGroupFactory(program=program, key="group-b", display_order=20)
+    before = snapshot(program)
+    data = program_data(
+        program,
+        summary="Mine.",
+        **group_forms(program, **{"group-a": {"parent": b.pk}, "group-b": {"parent": a.pk}}),
+    )
+    html = errors_of(adviser_client.post(f"{ADMIN}visas/program/{program.pk}/change/", data))
+    assert "Group “group-a”: its parents loop back to it (group-a → group-b → group-a)" in html
+    assert snapshot(program) == before
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.parent is None
+    assert b.parent is None
+
+
+def test_a_group_that_is_its_own_parent_is_refused(adviser_client: Client) -> None:
+    program = ProgramFactory()
+    a = RequirementGroupFactory(program=program, key="group-a")
+    before = snapshot(program)
+    data = program_data(program, **group_forms(program, **{"group-a": {"parent": a.pk}}))
+    html = errors_of(adviser_client.post(f"{ADMIN}visas/program/{program.pk}/change/", data))
+    assert "Group “group-a”: its parents loop back to it" in html
+    assert snapshot(program) == before
+
+
+def test_a_subgroup_with_another_importance_than_its_parent_is_refused(
+    adviser_client: Client, content: None
+) -> None:
+    program = Program.objects.get(slug="china-k-visa")
+    before = snapshot(program)
+    data = program_data(
+        program, **group_forms(program, **{"k-graduate": {"importance": "favourable"}})
+    )
+    html = errors_of(adviser_client.post(f"{ADMIN}visas/program/{program.pk}/change/", data))
+    assert "Group “k-graduate”: give it the importance of its parent “k-routes”." in html
+    assert snapshot(program) == before
+
+
+def test_a_valid_tree_change_saves_and_bumps_the_revision(
+    adviser_client: Client, content: None
+) -> None:
+    program = Program.objects.get(slug="china-k-visa")
+    revision = program.revision
+    data = program_data(
+        program, **group_forms(program, **{"k-graduate": {"route": "Graduate route"}})
+    )
+    response = adviser_client.post(f"{ADMIN}visas/program/{program.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert program.groups.get(key="k-graduate").route == "Graduate route"
+    assert Program.objects.get(pk=program.pk).revision == revision + 1
+
+
+def test_a_criterion_with_another_importance_than_its_group_is_a_field_error(
+    adviser_client: Client, content: None
+) -> None:
+    program = Program.objects.get(slug="china-k-visa")
+    criterion = Criterion.objects.get(content_key="k-degree-bachelor")
+    assert criterion.group is not None
+    before = snapshot(program)
+    data = criterion_data(
+        program,
+        criterion.source,
+        importance="favourable",
+        group=criterion.group_id,
+        fact="degree",
+        operator="at_least",
+        values='["bachelor"]',
+        statement=criterion.statement,
+        clarity=criterion.clarity,
+        content_key=criterion.content_key,
+    )
+    html = errors_of(adviser_client.post(f"{ADMIN}visas/criterion/{criterion.pk}/change/", data))
+    field = re.search(r'<div class="form-row[^"]*field-importance.*?</div>\s*</div>', html, re.S)
+    assert field is not None
+    assert (
+        "Its group “Graduate of a well-known institution” is “Required”: give it the same "
+        "importance." in field.group(0)
+    )
+    assert snapshot(program) == before
+
+
+def test_a_criterion_inline_with_another_importance_than_its_group_is_refused(
+    adviser_client: Client, content: None
+) -> None:
+    program = Program.objects.get(slug="china-k-visa")
+    group = program.groups.get(key="k-graduate")
+    source = Source.objects.get(content_key="cn-four-ministries-qa")
+    before = snapshot(program)
+    inline = {
+        f"criteria-0-{key}": value
+        for key, value in criterion_data(
+            program,
+            source,
+            importance="favourable",
+            group=group.pk,
+            fact="degree",
+            operator="at_least",
+            values='["master"]',
+            statement="A master's degree.",
+        ).items()
+        if key != "program"
+    }
+    data = program_data(program, **{**management("criteria", 0, 1), **inline})
+    html = errors_of(adviser_client.post(f"{ADMIN}visas/program/{program.pk}/change/", data))
+    assert "give it the same importance" in html
+    assert snapshot(program) == before
+    assert not Criterion.objects.filter(statement="A master's degree.").exists()
+
+
+def test_a_group_importance_its_criteria_do_not_share_is_refused(
+    adviser_client: Client, content: None
+) -> None:
+    program = Program.objects.get(slug="us-h1b")
+    before = snapshot(program)
+    data = program_data(
+        program, **group_forms(program, **{"h1b-masters-cap": {"importance": "favourable"}})
+    )
+    response = adviser_client.post(f"{ADMIN}visas/program/{program.pk}/change/", data)
+    assert response.status_code == 200
+    assert snapshot(program) == before
+
+
+@pytest.mark.parametrize(
+    "caps", ['{"age": "many"}', '{"age": 2.5}', '{"age": 0}', '["age"]', '{"age": 3'], ids=str
+)
+def test_points_table_caps_that_are_not_whole_numbers_are_refused(
+    adviser_client: Client, content: None, caps: str
+) -> None:
+    table = PointsTable.objects.get(content_key="r-points")
+    before = snapshot(table.program)
+    html = errors_of(
+        adviser_client.post(
+            f"{ADMIN}visas/pointstable/{table.pk}/change/", points_table_data(table, caps=caps)
+        )
+    )
+    assert "errornote" in html
+    field = re.search(r'<div class="form-row[^"]*field-caps.*?</div>\s*</div>', html, re.S)
+    assert field is not None
+    assert "errorlist" in field.group(0)
+    assert snapshot(table.program) == before
+
+
+def test_points_table_caps_in_the_program_inline_are_checked(
+    adviser_client: Client, content: None
+) -> None:
+    program = Program.objects.get(slug="china-r-visa")
+    table = program.points_tables.get()
+    before = snapshot(program)
+    inline = {
+        f"points_tables-0-{name}": value
+        for name, value in points_table_data(table, caps='{"age": "many"}').items()
+        if not name.startswith("rows-") and name != "program"
+    }
+    data = program_data(
+        program,
+        **{**management("points_tables", 1), **inline, "points_tables-0-id": table.pk},
+    )
+    data["points_tables-0-program"] = program.pk
+    html = errors_of(adviser_client.post(f"{ADMIN}visas/program/{program.pk}/change/", data))
+    assert "whole numbers above 0" in html
+    assert snapshot(program) == before
+
+
+def test_valid_caps_and_rows_save_and_bump_the_revision(
+    adviser_client: Client, content: None
+) -> None:
+    table = PointsTable.objects.get(content_key="r-points")
+    revision = table.program.revision
+    data = points_table_data(table, caps='{"age": 20}', **management("rows", 0, 1))
+    data.update(
+        {
+            "rows-0-category": "age",
+            "rows-0-fact": "age",
+            "rows-0-operator": "between",
+            "rows-0-values": "[18, 39]",
+            "rows-0-points": 20,
+            "rows-0-label": "Age 18 to 39",
+            "rows-0-display_order": 10,
+        }
+    )
+    response = adviser_client.post(f"{ADMIN}visas/pointstable/{table.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    table.refresh_from_db()
+    assert table.caps == {"age": 20}
+    assert list(table.rows.values_list("values", "points")) == [([18, 39], 20)]
+    assert Program.objects.get(pk=table.program_id).revision > revision
+
+
+def test_a_points_row_between_with_one_value_is_refused_on_the_points_table_page(
+    adviser_client: Client, content: None
+) -> None:
+    table = PointsTable.objects.get(content_key="r-points")
+    before = snapshot(table.program)
+    data = points_table_data(table, **management("rows", 0, 1))
+    data.update(
+        {
+            "rows-0-category": "age",
+            "rows-0-fact": "age",
+            "rows-0-operator": "between",
+            "rows-0-values": "[30]",
+            "rows-0-points": 10,
+            "rows-0-label": "Age 30",
+            "rows-0-display_order": 10,
+        }
+    )
+    html = errors_of(adviser_client.post(f"{ADMIN}visas/pointstable/{table.pk}/change/", data))
+    assert "“is between (inclusive)” takes exactly 2 number(s) of years." in html
+    assert snapshot(table.program) == before
+    assert not table.rows.exists()
+
+
+def test_a_figure_not_in_force_without_a_legal_note_is_refused(
+    adviser_client: Client, content: None
+) -> None:
+    figure = KeyFigure.objects.get(content_key="h1b-registration-fee")
+    before = snapshot(figure.program)
+    url = f"{ADMIN}visas/keyfigure/{figure.pk}/change/"
+    html = errors_of(adviser_client.post(url, figure_data(figure, legal_status="vacated")))
+    field = re.search(r'<div class="form-row[^"]*field-legal_note.*?</div>\s*</div>', html, re.S)
+    assert field is not None
+    assert "Say in one sentence why the status is not “in force”, with its date." in field.group(0)
+    assert snapshot(figure.program) == before
+
+    note = "Vacated by a federal court on 8 June 2026."
+    response = adviser_client.post(
+        url, figure_data(figure, legal_status="vacated", legal_note=note)
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    figure.refresh_from_db()
+    assert (figure.legal_status, figure.legal_note) == ("vacated", note)
+
+
+def _options(html: str, name: str) -> set[str]:
+    select = re.search(rf'<select name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None, name
+    return set(re.findall(r'<option value="(\d+)"', select.group(1)))
+
+
+def _pks(program: Program) -> set[str]:
+    return {str(pk) for pk in program.groups.values_list("pk", flat=True)}
+
+
+def test_a_criterion_is_offered_only_the_groups_of_its_program(
+    adviser_client: Client, content: None
+) -> None:
+    k_visa = Program.objects.get(slug="china-k-visa")
+    h1b = Program.objects.get(slug="us-h1b")
+    criterion = Criterion.objects.get(content_key="k-degree-bachelor")
+    html = adviser_client.get(f"{ADMIN}visas/criterion/{criterion.pk}/change/").content.decode()
+    assert _options(html, "group") == _pks(k_visa)
+    assert _pks(k_visa)
+    assert not _pks(k_visa) & _pks(h1b)
+
+    html = adviser_client.get(f"{ADMIN}visas/program/{k_visa.pk}/change/").content.decode()
+    assert _options(html, "criteria-0-group") == _pks(k_visa)
+    assert _options(html, "groups-1-parent") == _pks(k_visa)
+
+    table = PointsTable.objects.get(content_key="r-points")
+    html = adviser_client.get(f"{ADMIN}visas/pointstable/{table.pk}/change/").content.decode()
+    assert _options(html, "group") == _pks(table.program)
+
+    # Nor does it accept another program's group when one is posted anyway.
+    before = snapshot(k_visa)
+    data = criterion_data(
+        k_visa,
+        criterion.source,
+        group=h1b.groups.get(key="h1b-degree").pk,
+        fact="degree",
+        operator="at_least",
+        values='["bachelor"]',
+        statement=criterion.statement,
+        clarity=criterion.clarity,
+    )
+    html = errors_of(adviser_client.post(f"{ADMIN}visas/criterion/{criterion.pk}/change/", data))
+    assert "Select a valid choice" in html
+    assert snapshot(k_visa) == before

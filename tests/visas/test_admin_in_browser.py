@@ -62,10 +62,17 @@ def test_an_adviser_changes_the_selection_rate_and_the_public_page_shows_it(  # 
     page.wait_for_url(re.compile(r"/admin/visas/keyfigure/$"))
 
     page.goto(live_server.url + "/programs/us-h1b/")
-    row = page.locator("tr", has_text="(FY2026)")
-    assert "about 35.4% (revised)" in row.inner_text()
-    assert "H-1B cap season statistics, FY2026 (update)" in row.inner_text()
-    assert "accessed 24 November 2026" in row.inner_text()
+    item = page.locator("#figures-heading ~ .item", has_text="Lottery selection rate, per person")
+    assert item.count() == 1
+    assert "about 35.4% (revised) (FY2026)" in item.inner_text()
+    # The sources are folded away until the reader opens them.
+    sources = item.locator("details")
+    assert not sources.locator("ul").is_visible()
+    sources.locator("summary").click()
+    assert "Sources (3)" in sources.locator("summary").inner_text()
+    listed = sources.locator("ul").inner_text()
+    assert "H-1B cap season statistics, FY2026 (update)" in listed
+    assert "Read on 24 November 2026." in listed
 
 
 def test_program_pages_are_accessible(page, live_server) -> None:  # type: ignore[no-untyped-def]
