@@ -6,10 +6,11 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-# The test suite runs with production-like settings (DEBUG off) over plain HTTP.
+# The test suite runs with production-like settings (DEBUG off) over plain HTTP, on the
+# embedded PostgreSQL unless DATABASE_URL is set (DEBUG off refuses it without the opt-in).
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	ALLOWED_HOSTS=localhost,127.0.0.1,testserver SECURE_SSL_REDIRECT=false SECURE_COOKIES=false \
-	SECURE_HSTS_SECONDS=0
+	SECURE_HSTS_SECONDS=0 EMBEDDED_DATABASE=true
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
 .PHONY: help install install-dev run test lint typecheck migrations-check pytest browser bench \
@@ -55,8 +56,7 @@ adviser: install
 	@$(RUN_ENV) $(BIN)/python manage.py createadviser
 
 stop-db: install
-	@$(RUN_ENV) $(BIN)/python -c 'from pathlib import Path; from config.database import embedded_server_stop; embedded_server_stop(Path(".pgdata").resolve())' \
-		&& echo "Embedded PostgreSQL stopped; its data stays in .pgdata/."
+	@$(RUN_ENV) DJANGO_SETTINGS_MODULE=config.settings $(BIN)/python -c 'from django.conf import settings; from config.database import embedded_server_stop; print("Embedded PostgreSQL stopped; its data stays in", settings.EMBEDDED_DATABASE_DIR) if embedded_server_stop(settings.EMBEDDED_DATABASE_DIR) else print("The embedded PostgreSQL was not running.")'
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -68,6 +68,9 @@ def production_environment() -> dict[str, str]:
     )
     if len(env.get("SECRET_KEY", "")) < 50:
         env["SECRET_KEY"] = secrets.token_urlsafe(64)
+    if not env.get("DATABASE_URL"):
+        # DEBUG off refuses the embedded PostgreSQL unless asked for it explicitly.
+        env["EMBEDDED_DATABASE"] = "true"
     env["DATABASE_URL"] = bench_database_url()
     return env
 

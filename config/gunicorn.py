@@ -20,7 +20,8 @@ bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')
 workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * (_cores or 1) + 1, _max_workers)))
 worker_class = "sync"
 # Import the project once in the master: faster starts and shared memory pages. Safe with
-# the embedded database too, whose start is idempotent and opens no connection Django keeps.
+# the embedded database too: importing opens no connection, and the server is started (or
+# joined) by the first worker that connects.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() == "true"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))

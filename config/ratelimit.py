@@ -1,9 +1,14 @@
 """Who a client is, and how often it may create results.
 
-The client is ``REMOTE_ADDR``, or with ``NUM_PROXIES`` trusted reverse proxies in front, the
-address the outermost of them saw (``X-Forwarded-For`` counted from the right, since a client
-can write anything at its left end). Counts live in the shared cache, so every worker process
-sees the same numbers.
+The client is ``REMOTE_ADDR``, or with ``NUM_PROXIES`` trusted reverse proxies in front (the
+``TRUSTED_PROXY_COUNT`` environment variable), the address the outermost of them saw
+(``X-Forwarded-For`` counted from the right, since a client can write anything at its left
+end). The advisers' login lock-outs use the same address (``AXES_CLIENT_IP_CALLABLE``).
+Counts live in the shared cache, so every worker process sees the same numbers.
+
+Only a request that is about to create a result is counted: a view calls
+``result_create_limit(request)`` right before it creates one, so posting unfinished answers
+costs nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 RESULT_CREATE_GROUP = "result-create"
 
@@ -58,14 +65,24 @@ def result_create_rate(group: str, request: HttpRequest) -> str:
     return str(settings.RESULT_CREATE_RATE)
 
 
-# Put on every view that creates a result: `@result_create_ratelimit`.
-result_create_ratelimit: Callable[[Any], Any] = ratelimit(
-    group=RESULT_CREATE_GROUP,
-    key=client_key,
-    rate=result_create_rate,
-    method="POST",
-    block=True,
-)
+RESULT_CREATE_LIMIT: dict[str, Any] = {
+    "group": RESULT_CREATE_GROUP,
+    "key": client_key,
+    "rate": result_create_rate,
+    "method": "POST",
+}
+
+
+def result_create_limit(request: HttpRequest) -> None:
+    """Count one result creation for this client; past RESULT_CREATE_RATE raise Ratelimited
+    (RatelimitMiddleware answers it with the 429 page). Call it just before creating."""
+    if is_ratelimited(request, increment=True, **RESULT_CREATE_LIMIT):
+        raise Ratelimited()
+
+
+# For a view whose every POST creates a result; views that create one only on some POSTs call
+# result_create_limit instead. Both count in the same window.
+result_create_ratelimit: Callable[[Any], Any] = ratelimit(block=True, **RESULT_CREATE_LIMIT)
 
 
 class AtomicDatabaseCache(DatabaseCache):

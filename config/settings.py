@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.database import EMBEDDED_DATABASE_NAME
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -99,14 +101,29 @@ TEMPLATES = [
     }
 ]
 
-# Database: PostgreSQL always. DATABASE_URL in production; otherwise an embedded server.
+# Database: PostgreSQL always. DATABASE_URL in production; otherwise the embedded server
+# (config/database.py), by default only with DEBUG on. Nothing is started here: its backend
+# starts (or repairs and joins) the server when a connection is first needed.
+EMBEDDED_DATABASE = env.bool("EMBEDDED_DATABASE", default=DEBUG)
+EMBEDDED_DATABASE_DIR = BASE_DIR / env.str("EMBEDDED_DATABASE_DIR", default=".pgdata")
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
+    DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+elif EMBEDDED_DATABASE:
+    DATABASES = {
+        "default": {
+            "ENGINE": "config.embedded_postgresql",
+            "NAME": EMBEDDED_DATABASE_NAME,
+            "USER": "postgres",
+            "EMBEDDED_DATA_DIR": EMBEDDED_DATABASE_DIR,
+        }
+    }
 else:
-    from config.database import embedded_database_url
-
-    DATABASES = {"default": env.db_url_config(embedded_database_url(BASE_DIR / ".pgdata"))}
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set and DEBUG is off: set DATABASE_URL to your PostgreSQL server "
+        "(postgres://user:password@host:5432/name), or set EMBEDDED_DATABASE=true to run the "
+        "embedded PostgreSQL in .pgdata/ (local use and tests only)."
+    )
 # Lets two test runs share one server without sharing a test database.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="") or None}
 # Persistent connections, checked before reuse, so a database restart heals by itself.
@@ -200,7 +217,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 180  # answers are kept for returning applicants
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0 (the default):
 # the client is REMOTE_ADDR and X-Forwarded-For is ignored, since anyone can forge it.
-NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# config.ratelimit.client_ip reads it for both the result-creation limit and the login
+# lock-outs (AXES_CLIENT_IP_CALLABLE), so behind a proxy clients are not all one address.
+# NUM_PROXIES is the variable's older name, still read.
+NUM_PROXIES = env.int("TRUSTED_PROXY_COUNT", default=env.int("NUM_PROXIES", default=0))
 
 # Content Security Policy: only this site's own files; no inline script or style, no eval.
 # htmx runs under it because its inline indicator styles and eval are turned off in base.html.
@@ -224,7 +244,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Advisers' login: lock out after repeated failures, counted in the database (all processes).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# A user name from one address: failures from elsewhere cannot lock an adviser out everywhere
+# (["ip_address", "username"] would lock either, so anyone could lock every adviser out).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False

@@ -10,8 +10,21 @@ class Questionnaire(models.Model):
     """Answers saved at every step, keyed by applicant fact (see visas.vocabulary.Fact)."""
 
     answers = models.JSONField(default=dict, blank=True)
+    # The browser session whose first answer created it: unique, so two tabs answering their
+    # first question at once find the same questionnaire instead of making one each.
+    session_key = models.CharField(max_length=40, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed for the purge of abandoned questionnaires (services.questionnaires_remove_stale).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session_key"],
+                condition=~models.Q(session_key=""),
+                name="questionnaire_session_key_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Questionnaire {self.pk}"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,25 +17,45 @@ from visas import rules, selectors
 
 RESULT_TOKEN_BYTES = 32  # 256 random bits: unguessable share links
 RESULT_KEEP_DAYS = 180
+QUESTIONNAIRE_KEEP_DAYS = 30  # answers not updated for this long are abandoned
 VIEW_STAMP_EVERY = timedelta(hours=12)  # a result's "last viewed" need not be written per view
 
 
-def questionnaire_get(*, questionnaire_id: int | None) -> Questionnaire | None:
-    if questionnaire_id is None:
-        return None
-    return Questionnaire.objects.filter(pk=questionnaire_id).first()
+def questionnaire_get(
+    *, questionnaire_id: int | None, session_key: str | None = None
+) -> Questionnaire | None:
+    """The session's questionnaire: by the id the session keeps, else by the session's key."""
+    if questionnaire_id is not None:
+        return Questionnaire.objects.filter(pk=questionnaire_id).first()
+    if session_key:
+        return Questionnaire.objects.filter(session_key=session_key).first()
+    return None
 
 
 @transaction.atomic
 def questionnaire_answer_save(
-    *, questionnaire: Questionnaire | None, step: questions.Step, data: dict[str, Any]
+    *,
+    questionnaire: Questionnaire | None,
+    step: questions.Step,
+    data: dict[str, Any],
+    session_key: str | None = None,
 ) -> Questionnaire:
-    """Save one step's answers; the questionnaire is created with the first answer."""
-    if questionnaire is None:
-        questionnaire = Questionnaire(answers={})
-    else:
+    """Save one step's answers; the questionnaire is created with the first answer.
+
+    With the browser session's key, the first answers of two tabs land in one questionnaire:
+    the key is unique, so the second tab's insert waits for the first's and then finds it.
+    """
+    if questionnaire is not None:
         # Lock the row so two tabs saving at once do not drop each other's answers.
         questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    elif session_key:
+        questionnaire, created = Questionnaire.objects.select_for_update().get_or_create(
+            session_key=session_key, defaults={"answers": data}
+        )
+        if created:
+            return questionnaire
+    else:
+        questionnaire = Questionnaire(answers={})
     questionnaire.answers = {**questionnaire.answers, **data}
     questionnaire.save()
     return questionnaire
@@ -44,7 +66,7 @@ def result_create(*, answers: dict[str, Any], today: date | None = None) -> Resu
     """Evaluate the answers against today's rules and store the outcome as a snapshot."""
     today = today or timezone.localdate()
     evaluated = questions.applicable_answers(answers, in_use=selectors.facts_in_use())
-    programs = selectors.program_rules_list()
+    programs = selectors.program_rules_current()
     results = rules.evaluate(programs, evaluated, today=today)
     priorities = [p for p in answers.get(questions.PRIORITIES, []) if isinstance(p, str)]
     return Result.objects.create(
@@ -75,3 +97,21 @@ def results_remove_stale(*, now: Any = None) -> int:
     cutoff = (now or timezone.now()) - timedelta(days=RESULT_KEEP_DAYS)
     deleted, _ = Result.objects.filter(last_viewed_at__lt=cutoff).delete()
     return deleted
+
+
+def questionnaires_remove_stale(
+    *, keep_days: int = QUESTIONNAIRE_KEEP_DAYS, now: Any = None
+) -> int:
+    """Remove answers nobody has touched for ``keep_days`` days; return how many.
+
+    Results keep their own copy of the answers they evaluated, so none depends on these.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days)
+    deleted, _ = Questionnaire.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted
+
+
+def sessions_remove_expired() -> None:
+    """Remove expired browser sessions, as `manage.py clearsessions` does."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()

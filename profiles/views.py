@@ -6,22 +6,19 @@ only the question region and keeps the browser's history.
 
 from __future__ import annotations
 
-import gzip
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseLocation
 from django_htmx.middleware import HtmxDetails
 
-from config.ratelimit import result_create_ratelimit
+from config.page_cache import page_get, page_set
+from config.ratelimit import result_create_limit
 from profiles import comparison, questions, services
 from profiles.models import Questionnaire, Result
 from visas import rules, selectors, wording
@@ -42,7 +39,18 @@ QUESTION_REGION = "#question"
 
 
 def _questionnaire(request: HtmxHttpRequest) -> Questionnaire | None:
-    return services.questionnaire_get(questionnaire_id=request.session.get(SESSION_QUESTIONNAIRE))
+    # Read the id first: loading the session clears the key of a session that has expired.
+    questionnaire_id = request.session.get(SESSION_QUESTIONNAIRE)
+    return services.questionnaire_get(
+        questionnaire_id=questionnaire_id, session_key=request.session.session_key
+    )
+
+
+def _session_key(request: HtmxHttpRequest) -> str:
+    """This browser session's key, the session stored first if it is new."""
+    if request.session.session_key is None:
+        request.session.save()
+    return str(request.session.session_key)
 
 
 def _step_url(step: questions.Step, *, change: bool = False) -> str:
@@ -98,7 +106,10 @@ def question_step(request: HtmxHttpRequest, step_slug: str) -> HttpResponse:
         form = step.form_class(request.POST)
         if form.is_valid():
             questionnaire = services.questionnaire_answer_save(
-                questionnaire=questionnaire, step=step, data=form.to_answers()
+                questionnaire=questionnaire,
+                step=step,
+                data=form.to_answers(),
+                session_key=_session_key(request),
             )
             request.session[SESSION_QUESTIONNAIRE] = questionnaire.pk
             return _go(
@@ -177,7 +188,6 @@ def _answer_label(fact: Fact, value: object) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@result_create_ratelimit
 def answers(request: HtmxHttpRequest) -> HttpResponse:
     """Check your answers; confirming them creates a result with a share link."""
     questionnaire = _questionnaire(request)
@@ -189,6 +199,7 @@ def answers(request: HtmxHttpRequest) -> HttpResponse:
         if missing is not None:
             messages.warning(request, gettext("Answer this question before you see your result."))
             return redirect(_step_url(missing))
+        result_create_limit(request)  # only confirmations that create a result count
         result = services.result_create(answers=questionnaire.answers)
         return _owned_set(request, redirect(result), [*_owned_tokens(request), result.token])
     template = "profiles/answers.html#question" if request.htmx else "profiles/answers.html"
@@ -224,18 +235,6 @@ def _owned(request: HttpRequest, token: str) -> bool:
     return token in _owned_tokens(request)
 
 
-def _cached_page_response(request: HtmxHttpRequest, compressed: bytes) -> HttpResponse:
-    """A cached result page, gzip-compressed once. Compressing per request (with BREACH
-    padding) is needed only for pages carrying secrets; these hold no form token."""
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(compressed)
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(gzip.decompress(compressed))
-    patch_vary_headers(response, ["Accept-Encoding"])
-    return response
-
-
 @require_GET
 def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """A result, read-only for anyone with the link; its creator may delete it."""
@@ -259,10 +258,8 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
         f"result-page-gz:{token}:{','.join(requested) or '-'}:{int(is_owner)}:"
         f"{translation.get_language()}:{request.get_host()}"
     )
-    compressed = caches["pages"].get(cache_key) if cacheable else None
-    if compressed is not None:
-        response = _cached_page_response(request, compressed)
-    else:
+    response = page_get(request, cache_key) if cacheable else None
+    if response is None:
         results = rules.snapshot_load(result.snapshot)
         views = [wording.program_view(r.program, r, today=result.evaluated_on) for r in results]
         columns = comparison.columns_choose(views, requested)
@@ -286,16 +283,16 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
             },
         )
         if cacheable:
-            caches["pages"].set(cache_key, gzip.compress(response.content))
+            page_set(cache_key, response)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
 @require_POST
-@result_create_ratelimit
 def result_recheck(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """Evaluate the same answers against today's rules, as a new result."""
     old = get_object_or_404(Result, token=token)
+    result_create_limit(request)
     new = services.result_create(answers=old.answers)
     return _owned_set(request, redirect(new), [*_owned_tokens(request), new.token])
 

@@ -113,3 +113,15 @@ def collected_static(django_db_blocker) -> None:  # type: ignore[no-untyped-def]
     from django.core.management import call_command
 
     call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache() -> None:
+    """Each test starts with no rendered pages and no rules kept: keys such as a program's
+    slug and revision repeat from one test database to the next."""
+    from django.core.cache import caches
+
+    from visas import selectors
+
+    caches["pages"].clear()
+    selectors._RULES_BY_REVISIONS.clear()

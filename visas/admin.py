@@ -1,15 +1,19 @@
 """The advisers' editor: programs with their criteria, figures and caveats, and sources.
 
 Every save of a program or anything under it bumps the program's revision (through
-visas.services); the program form refuses to save over another adviser's newer save.
+visas.services); every change form refuses to save over another adviser's newer save (the
+program form by its revision, the others by a fingerprint of the row as it was opened).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -29,10 +33,19 @@ from visas.models import (
     RequirementGroup,
     Source,
 )
-from visas.services import program_mark_reviewed, program_revision_bump, programs_revision_bump
+from visas.services import (
+    program_mark_reviewed,
+    program_revision_bump,
+    programs_revision_bump,
+    source_changed,
+)
 
 CONCURRENT_EDIT_MESSAGE = (
     "Another adviser saved this program while you were editing: reload to see their changes."
+)
+STALE_SAVE_MESSAGE = (
+    "Another adviser saved this %(thing)s while you were editing: reload to see their "
+    "changes. Nothing was saved."
 )
 
 
@@ -76,6 +89,89 @@ def _today() -> Any:
 def _adviser_name(request: HttpRequest) -> str:
     user = request.user
     return (user.get_full_name() or user.get_username()) if user.is_authenticated else ""
+
+
+# --- Stale saves -----------------------------------------------------------------------------
+
+
+def row_fingerprint(model: type[models.Model], pk: Any, *, lock: bool = False) -> str:
+    """A hash of a row as stored: its fields, its many-to-many links and its latest history
+    record (a save through the admin always adds one, also when only an inline row changed).
+
+    With ``lock`` the row stays locked until the transaction ends, so two saves cannot race.
+    """
+    names = [field.attname for field in model._meta.concrete_fields]
+    rows = model._default_manager.filter(pk=pk)
+    if lock:
+        rows = rows.select_for_update()
+    values = list(rows.values_list(*names))
+    links = {
+        field.name: sorted(
+            field.remote_field.through._default_manager.filter(  # type: ignore[union-attr]
+                **{field.m2m_field_name(): pk}
+            ).values_list(field.m2m_reverse_name(), flat=True)
+        )
+        for field in model._meta.many_to_many
+    }
+    history = getattr(model, "history", None)
+    latest = (
+        history.filter(**{model._meta.pk.attname: pk})
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+        if history is not None
+        else None
+    )
+    payload = json.dumps([values, links, latest], cls=DjangoJSONEncoder, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class StaleSaveGuardForm(forms.ModelForm):
+    """Carries a fingerprint of the row as opened; refuses the save if the row changed since.
+
+    Not bound to a model: the admin's form factory gives it one.
+    """
+
+    opened_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Off for simple_history's revert form, which restores an old version on purpose.
+    check_concurrency = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["opened_fingerprint"].initial = row_fingerprint(
+                type(self.instance), self.instance.pk
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        opened = cleaned.get("opened_fingerprint")
+        if self.check_concurrency and self.instance.pk and opened:
+            current = row_fingerprint(type(self.instance), self.instance.pk, lock=True)
+            if current != opened:
+                raise forms.ValidationError(
+                    STALE_SAVE_MESSAGE % {"thing": self.instance._meta.verbose_name},
+                    code="concurrent_edit",
+                )
+        return cleaned
+
+
+class StaleSaveGuardAdmin(SimpleHistoryAdmin):
+    """A history admin whose change form refuses stale saves (not its revert form)."""
+
+    form = StaleSaveGuardForm
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        request.visas_reverting = True  # type: ignore[attr-defined]
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        if getattr(request, "visas_reverting", False):
+            form.check_concurrency = False
+        return form
 
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -384,7 +480,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
 # --- Criteria, figures and caveats on their own ----------------------------------------------
 
 
-class CitedAdmin(SimpleHistoryAdmin):
+class CitedAdmin(StaleSaveGuardAdmin):
     """Shared by the stand-alone lists of criteria, figures and caveats."""
 
     autocomplete_fields = ["program", "source", "more_sources", "legal_source"]
@@ -466,8 +562,13 @@ class CaveatAdmin(CitedAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(StaleSaveGuardAdmin):
     formfield_overrides = URL_OVERRIDES
     list_display = ["title", "publisher", "published_on", "accessed_on", "is_official"]
     list_filter = ["is_official"]
     search_fields = ["title", "publisher", "url", "note", "content_key"]
+
+    def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            source_changed(source=obj)

@@ -171,6 +171,28 @@ def programs_revision_bump(*, program_ids: Iterable[int]) -> None:
     Program.objects.filter(pk__in=set(program_ids)).update(revision=F("revision") + 1)
 
 
+def programs_citing(*, source_ids: Iterable[int]) -> set[int]:
+    """The programs whose items (or selection) cite any of these sources, in any role."""
+    ids = set(source_ids)
+    citing = set(Program.objects.filter(selection_source__in=ids).values_list("pk", flat=True))
+    for model in SECTIONS.values():
+        citing |= set(
+            model.objects.filter(
+                models.Q(source__in=ids)
+                | models.Q(more_sources__in=ids)
+                | models.Q(legal_source__in=ids)
+            ).values_list("program_id", flat=True)
+        )
+    return citing
+
+
+@transaction.atomic
+def source_changed(*, source: Source) -> None:
+    """An edited source changes what every program citing it says: raise their revisions,
+    so cached pages and results made before show the change."""
+    programs_revision_bump(program_ids=programs_citing(source_ids=[source.pk]))
+
+
 def _reason(obj: models.Model, reason: str) -> None:
     """The change reason simple_history stores with the next save."""
     obj._change_reason = reason  # type: ignore[attr-defined]
@@ -563,14 +585,7 @@ def content_load(*, data: Mapping[str, Any], force: bool = False) -> LoadReport:
     loader.report.programs = len(programs)
     if updated_sources:
         # A changed source changes what every program citing it says.
-        citing: set[int] = set()
-        for model in SECTIONS.values():
-            citing |= set(
-                model.objects.filter(
-                    models.Q(source__in=updated_sources)
-                    | models.Q(more_sources__in=updated_sources)
-                ).values_list("program_id", flat=True)
-            )
+        citing = programs_citing(source_ids=updated_sources)
         programs_revision_bump(program_ids=citing - bumped)
     return loader.report
 

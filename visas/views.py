@@ -1,14 +1,15 @@
 """Public program pages: every program, and each program with its requirements, points tables,
-figures, caveats and sources. A constant number of queries per page, whatever the amount of
-content; the page reads and words the program exactly as the result page does."""
+figures, caveats and sources. The page reads and words the program exactly as the result page
+does, and is kept rendered per revision, date and language: one query when it is cached."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
+from config.page_cache import page_get, page_set
 from visas import selectors, wording
 from visas.models import Program
 
@@ -22,12 +23,28 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show one program's requirements, figures and caveats with sources and clarity."""
+    found = Program.objects.filter(slug=slug).values_list("id", "revision").first()
+    if found is None:
+        raise Http404("There is no such visa program.")
+    program_id, revision = found
+    today = timezone.localdate()
+    # The id and revision change with any edit (the id if it is made anew under its slug);
+    # legal status depends on the date, wording on the language, links on the host.
+    key = (
+        f"program-page-gz:{slug}:{program_id}:{revision}:{today}:"
+        f"{translation.get_language()}:{request.get_host()}"
+    )
+    response = page_get(request, key)
+    if response is not None:
+        return response
     program = selectors.program_rules_get(slug=slug)
     if program is None:
         raise Http404("There is no such visa program.")
-    today = timezone.localdate()
-    return render(
+    response = render(
         request,
         "visas/program_detail.html",
         {"view": wording.program_view(program, None, today=today), "today": today},
     )
+    if program.revision == revision:  # not changed while it was being read
+        page_set(key, response)
+    return response

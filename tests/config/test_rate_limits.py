@@ -11,10 +11,13 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, RequestFactory
 
 from config.ratelimit import AtomicDatabaseCache, client_ip, client_key
+from profiles.models import Result
+from tests.profiles.journey import INDIAN_STEM_GRADUATE
 
 CREATE = "/test-only/create/"
 
@@ -117,8 +120,89 @@ def test_admin_login_is_locked_after_repeated_failures(settings) -> None:  # typ
     # The failures are stored in the database, where every worker process reads them.
     assert AccessAttempt.objects.filter(username="adviser").exists()
     assert isinstance(AxesProxyHandler.get_implementation(), AxesDatabaseHandler)
-    # Even the right password is refused during the lock-out, from any address.
+    # Even the right password is refused during the lock-out, from that address.
     right = {"username": "adviser", "password": "Right-pass-123"}
     assert client.post(login_url, right).status_code == 429
-    assert Client(REMOTE_ADDR="192.0.2.99").post(login_url, right).status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_failures_from_one_address_do_not_lock_the_adviser_out_elsewhere(settings) -> None:  # type: ignore[no-untyped-def]
+    """Lock-outs are per user name *and* address: a stranger who knows an adviser's user name
+    cannot lock them out of the admin."""
+    get_user_model().objects.create_user("adviser", password="Right-pass-123", is_staff=True)
+    login_url = f"/{settings.ADMIN_URL}login/"
+    wrong = {"username": "adviser", "password": "wrong"}
+    right = {"username": "adviser", "password": "Right-pass-123"}
+    attacker = Client(REMOTE_ADDR="198.51.100.66")
+    statuses = [attacker.post(login_url, wrong).status_code for _ in range(5)]
+    assert statuses[-1] == 429
+    assert attacker.post(login_url, right).status_code == 429  # locked from address A
+
+    adviser = Client(REMOTE_ADDR="192.0.2.10")  # address B: not locked
+    assert adviser.post(login_url, right).status_code == 302
+    assert adviser.session["_auth_user_id"]
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_lock_outs_follow_the_forwarded_client(settings) -> None:  # type: ignore[no-untyped-def]
+    """With one trusted proxy every request comes from the proxy's address: the lock-out must
+    follow the client address the proxy forwarded, not lock everyone behind the proxy."""
+    settings.NUM_PROXIES = 1
+    get_user_model().objects.create_user("adviser", password="Right-pass-123", is_staff=True)
+    login_url = f"/{settings.ADMIN_URL}login/"
+
+    def via_proxy(address: str) -> Client:
+        return Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=address)
+
+    for _ in range(5):
+        via_proxy("198.51.100.66").post(login_url, {"username": "adviser", "password": "x"})
+    right = {"username": "adviser", "password": "Right-pass-123"}
+    assert via_proxy("198.51.100.66").post(login_url, right).status_code == 429
+    assert via_proxy("192.0.2.10").post(login_url, right).status_code == 302
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.66"
+
+
+# --- Only confirmations that create a result count ------------------------------------------
+
+ANSWERS = "/check/answers/"
+
+
+@pytest.fixture
+def visa_content(db) -> None:  # type: ignore[no-untyped-def]
+    call_command("load_visa_content", verbosity=0)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("visa_content")
+def test_unfinished_confirmations_do_not_count_towards_the_limit(settings) -> None:  # type: ignore[no-untyped-def]
+    cache.clear()
+    client = Client(REMOTE_ADDR="203.0.113.20")
+    first_slug, first_answer = INDIAN_STEM_GRADUATE[0]
+    assert client.post(f"/check/{first_slug}/", first_answer).status_code == 302
+    for _ in range(40):  # more than RESULT_CREATE_RATE (30/h): answers still unfinished
+        response = client.post(ANSWERS)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/check/")
+    for slug, data in INDIAN_STEM_GRADUATE[1:]:
+        assert client.post(f"/check/{slug}/", data).status_code == 302
+    confirmed = client.post(ANSWERS)
+    assert confirmed.status_code == 302
+    assert confirmed["Location"].startswith("/r/")
+    cache.clear()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("visa_content", "limit_of_three")
+def test_confirmations_and_rechecks_that_create_results_share_the_limit() -> None:
+    client = Client(REMOTE_ADDR="203.0.113.21")
+    for slug, data in INDIAN_STEM_GRADUATE:
+        assert client.post(f"/check/{slug}/", data).status_code == 302
+    first = client.post(ANSWERS)
+    assert first["Location"].startswith("/r/")
+    assert client.post(ANSWERS)["Location"].startswith("/r/")
+    recheck = client.post(f"{first['Location']}recheck/")
+    assert recheck.status_code == 302
+    assert client.post(ANSWERS).status_code == 429
+    assert client.post(f"{first['Location']}recheck/").status_code == 429
+    assert Result.objects.count() == 3

@@ -221,3 +221,30 @@ def test_gunicorn_access_log_has_no_tokens_and_no_query_strings() -> None:
     atoms = logger.atoms(response, request, environ, timedelta(milliseconds=5))
     assert atoms["U"] == "/r/<token>/"
     assert token not in atoms["r"]
+
+
+def test_the_trusted_proxy_count_comes_from_the_environment() -> None:
+    """One setting (TRUSTED_PROXY_COUNT, default 0) decides the client address for both the
+    result-creation limit and the login lock-outs, which lock a user name per address."""
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.NUM_PROXIES, settings.AXES_CLIENT_IP_CALLABLE, "
+        "settings.AXES_LOCKOUT_PARAMETERS)"
+    )
+    env = production_env()
+    for name in ("TRUSTED_PROXY_COUNT", "NUM_PROXIES"):
+        env.pop(name, None)
+    default = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings.BASE_DIR,
+    )
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.split()[0] == "0"
+    assert "config.ratelimit.client_ip" in default.stdout
+    assert "[['username', 'ip_address']]" in default.stdout
+    behind_two = run_python(probe, TRUSTED_PROXY_COUNT="2")
+    assert behind_two.stdout.split()[0] == "2", behind_two.stderr

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,6 +13,7 @@ PROBE = "import django; django.setup(); print('started')"
 def run_with_env(**overrides: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
     env.update(DJANGO_SETTINGS_MODULE="config.settings", **overrides)
+    env = {name: value for name, value in env.items() if value}  # "" removes a variable
     return subprocess.run(
         [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60
     )
@@ -49,6 +51,37 @@ def test_production_starts_with_its_settings() -> None:
     result = run_with_env(DEBUG="false", SECRET_KEY=key, ALLOWED_HOSTS="example.org")
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_database() -> None:
+    key = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2
+    result = run_with_env(
+        DEBUG="false",
+        SECRET_KEY=key,
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL="",
+        EMBEDDED_DATABASE="",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set and DEBUG is off" in result.stderr
+    assert "started" not in result.stdout
+
+
+def test_production_may_ask_for_the_embedded_database_which_starts_only_when_used(
+    tmp_path: Path,
+) -> None:
+    key = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2
+    result = run_with_env(
+        DEBUG="false",
+        SECRET_KEY=key,
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL="",
+        EMBEDDED_DATABASE="true",
+        EMBEDDED_DATABASE_DIR=str(tmp_path / "pgdata"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+    assert not (tmp_path / "pgdata").exists()  # django.setup() connected to nothing
 
 
 def test_static_files_use_whitenoise_manifest_storage() -> None:

@@ -20,7 +20,7 @@ from tests.visas.factories import (
     ProgramFactory,
     RequirementGroupFactory,
 )
-from visas import rules
+from visas import rules, selectors
 from visas.vocabulary import Combine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("visa_content")]
@@ -79,9 +79,14 @@ def test_queries_per_page_do_not_grow_with_programs(client: Client) -> None:
 
 def test_creating_a_result_does_not_grow_with_programs(client: Client) -> None:
     finished_result(client)
+    with CaptureQueriesContext(connection) as warm:
+        client.post("/check/answers/")  # the rules as read for the first result are kept
+    selectors._RULES_BY_REVISIONS.clear()
     with CaptureQueriesContext(connection) as three:
         client.post("/check/answers/")
-    add_programs(47)
+    add_programs(47)  # new revisions: the rules are read again
     with CaptureQueriesContext(connection) as fifty:
         client.post("/check/answers/")
     assert len(fifty.captured_queries) == len(three.captured_queries)
+    # Reading the rules is 11 queries; kept, one query checks the revisions instead.
+    assert len(three.captured_queries) - len(warm.captured_queries) == 11
