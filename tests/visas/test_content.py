@@ -33,7 +33,18 @@ from visas.services import content_export
 pytestmark = pytest.mark.django_db
 
 CONTENT = tomllib.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
-FACTS = Path("/work/shared/facts/facts.json")
+# The researched facts, in the shared folder beside the project (CI lays a copy there too).
+FACTS = next(
+    (
+        path
+        for path in (
+            Path(__file__).resolve().parents[3] / "shared" / "facts" / "facts.json",
+            Path("/work/shared/facts/facts.json"),
+        )
+        if path.exists()
+    ),
+    Path("/work/shared/facts/facts.json"),
+)
 
 
 def load(*args: str) -> str:
