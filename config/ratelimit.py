@@ -9,12 +9,18 @@ Counts live in the shared cache, so every worker process sees the same numbers.
 Only a request that is about to create a result is counted: a view calls
 ``result_create_limit(request)`` right before it creates one, so posting unfinished answers
 costs nothing.
+
+When the shared cache fails (Redis down, refusing or not answering within REDIS_TIMEOUT) the
+limit fails open: the result is created and a warning naming the cache error is logged. A
+missing limit for a while is better than nobody getting a result.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import ipaddress
+import logging
 import pickle
 from collections.abc import Callable
 from typing import Any
@@ -22,13 +28,18 @@ from typing import Any
 from django.conf import settings
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
-from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 RESULT_CREATE_GROUP = "result-create"
+# What a failing shared cache raises: redis-py's connection and timeout errors, and socket
+# errors. A database cache's errors are not here: a database that fails fails the request.
+CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError, OSError)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -76,13 +87,29 @@ RESULT_CREATE_LIMIT: dict[str, Any] = {
 def result_create_limit(request: HttpRequest) -> None:
     """Count one result creation for this client; past RESULT_CREATE_RATE raise Ratelimited
     (RatelimitMiddleware answers it with the 429 page). Call it just before creating."""
-    if is_ratelimited(request, increment=True, **RESULT_CREATE_LIMIT):
+    try:
+        limited = is_ratelimited(request, increment=True, **RESULT_CREATE_LIMIT)
+    except CACHE_ERRORS as error:
+        logger.warning(
+            "Result-creation limit not applied (failing open): the shared cache failed: %s: %s",
+            type(error).__name__,
+            error,
+        )
+        return
+    if limited:
         raise Ratelimited()
 
 
-# For a view whose every POST creates a result; views that create one only on some POSTs call
-# result_create_limit instead. Both count in the same window.
-result_create_ratelimit: Callable[[Any], Any] = ratelimit(block=True, **RESULT_CREATE_LIMIT)
+def result_create_ratelimit(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a view whose every POST creates a result; views that create one only on some POSTs
+    call result_create_limit instead. Both count in the same window and fail open alike."""
+
+    @functools.wraps(view)
+    def limited_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        result_create_limit(request)  # counts POSTs only (RESULT_CREATE_LIMIT["method"])
+        return view(request, *args, **kwargs)
+
+    return limited_view
 
 
 class AtomicDatabaseCache(DatabaseCache):

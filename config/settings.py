@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from config.database import EMBEDDED_DATABASE_NAME
 
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     # Pages compressed (static files come pre-compressed from WhiteNoise); Django pads the
     # gzip header with random bytes against BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    # A NUL byte in the path or query string is a 400 before anything queries the database.
+    "config.middleware.RejectMalformedRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language (cookie, then Accept-Language) after the session exists and before
     # CommonMiddleware, as Django's documentation orders them.
@@ -139,11 +143,22 @@ if DB_STATEMENT_TIMEOUT_MS:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by every process: Redis when REDIS_URL is set, else a PostgreSQL table.
+# A Redis that is down or hangs must cost a request a fraction of a second, not redis-py's
+# default of retries with back-off and no read timeout (5-10 s, then a 500): short socket
+# timeouts and one immediate retry (which reconnects a pooled connection Redis has closed).
+# Rate limits then fail open and /healthz says "cache": "degraded" (config/ratelimit.py).
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.25)  # seconds, to connect and to answer
+REDIS_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    "retry": Retry(NoBackoff(), 1),
+}
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
+            "OPTIONS": REDIS_OPTIONS,
         }
     }
 else:
@@ -203,7 +218,8 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
 # Security: production defaults, relaxed only by explicit environment variables.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe over plain HTTP: a 301 to https would read as "unhealthy".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -215,12 +231,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 180  # answers are kept for returning applicants
+# Database sessions that ignore a cookie holding a key Django could not have issued.
+SESSION_ENGINE = "config.sessions"
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0 (the default):
 # the client is REMOTE_ADDR and X-Forwarded-For is ignored, since anyone can forge it.
 # config.ratelimit.client_ip reads it for both the result-creation limit and the login
 # lock-outs (AXES_CLIENT_IP_CALLABLE), so behind a proxy clients are not all one address.
 # NUM_PROXIES is the variable's older name, still read.
 NUM_PROXIES = env.int("TRUSTED_PROXY_COUNT", default=env.int("NUM_PROXIES", default=0))
+# X-Forwarded-Proto says "this came in over HTTPS" only when a proxy of ours sets it: without
+# one, any client could send it and pass as secure. Trusted behind TRUSTED_PROXY_COUNT
+# proxies, or with TRUST_X_FORWARDED_PROTO=true (a proxy that sets it but not X-Forwarded-For).
+TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=NUM_PROXIES > 0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
 
 # Content Security Policy: only this site's own files; no inline script or style, no eval.
 # htmx runs under it because its inline indicator styles and eval are turned off in base.html.

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("profiles.urls")),
 ]
 
+handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

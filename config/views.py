@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
+from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from config.ratelimit import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
+# A cache table that fails while the database answers (say, it was never created) counts too.
+HEALTH_CACHE_ERRORS: tuple[type[Exception], ...] = (*CACHE_ERRORS, DatabaseError)
 
 # How long a client should wait before retrying while the database is away.
 DATABASE_RETRY_AFTER_SECONDS = 10
@@ -24,19 +32,36 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Report whether the database answers: 200 when it does, 503 when it does not."""
+    """The database decides: 200 when it answers, 503 (with Retry-After) when it does not.
+
+    A failing shared cache is reported as ``"cache": "degraded"`` but stays 200: every page
+    still works without it (rate limits fail open), so the server should keep its traffic.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
+    try:
+        cache.get("healthz-probe")
+    except HEALTH_CACHE_ERRORS as error:
+        logger.warning("Health check: the shared cache failed: %s: %s", type(error).__name__, error)
+        return JsonResponse({"status": "degraded", "database": "ok", "cache": "degraded"})
+    return JsonResponse({"status": "ok", "database": "ok", "cache": "ok"})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Explain an expired or missing form token in plain words (403, nothing lost)."""
     return render(request, "403_csrf.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404. Unlike Django's default handler it skips the CSRF check, which parses the body:
+    a POST too big, with too many fields or broken to any unknown address would be a 500."""
+    return render(request, "404.html", status=404)
 
 
 def _static_page(template_name: str, status: int) -> HttpResponse:

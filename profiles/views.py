@@ -284,6 +284,8 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
         )
         if cacheable:
             page_set(cache_key, response)
+    # Personal answers: kept by no shared cache or browser. Set here, on cached pages too.
+    response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -307,7 +309,9 @@ def result_delete(request: HtmxHttpRequest, token: str) -> HttpResponse:
         services.result_delete(result=result)  # its cached pages die with it: 404 comes first
         messages.success(request, gettext("Your result and its link have been deleted."))
         remaining = [t for t in _owned_tokens(request) if t != token]
-        return _owned_set(request, redirect("profiles:start"), remaining)
-    response = render(request, "profiles/result_delete.html", {"result": result})
-    response["X-Robots-Tag"] = "noindex, nofollow"
+        response = _owned_set(request, redirect("profiles:start"), remaining)
+    else:
+        response = render(request, "profiles/result_delete.html", {"result": result})
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
     return response

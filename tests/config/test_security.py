@@ -11,13 +11,16 @@ import subprocess
 import sys
 from datetime import timedelta
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.views.debug import ExceptionReporter
 
 from config.reporting import NoPersonalDataExceptionReporterFilter, RedactResultLinks
+from tests.profiles.journey import INDIAN_STEM_GRADUATE
 
 TEST_ONLY_VARIABLES = (
     "SECURE_SSL_REDIRECT",
@@ -248,3 +251,64 @@ def test_the_trusted_proxy_count_comes_from_the_environment() -> None:
     assert "[['username', 'ip_address']]" in default.stdout
     behind_two = run_python(probe, TRUSTED_PROXY_COUNT="2")
     assert behind_two.stdout.split()[0] == "2", behind_two.stderr
+
+
+FORWARDED_PROTO = """
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+response = Client().get("/", HTTP_X_FORWARDED_PROTO="https")
+print(settings.SECURE_PROXY_SSL_HEADER is not None, response.status_code)
+"""
+
+
+@pytest.mark.parametrize(
+    ("proxy_env", "trusted"),
+    [
+        pytest.param({}, False, id="no-proxy"),
+        pytest.param({"TRUSTED_PROXY_COUNT": "1"}, True, id="behind-one-proxy"),
+        pytest.param({"TRUST_X_FORWARDED_PROTO": "true"}, True, id="flag"),
+        pytest.param(
+            {"TRUSTED_PROXY_COUNT": "1", "TRUST_X_FORWARDED_PROTO": "false"}, False, id="opt-out"
+        ),
+    ],
+)
+def test_forwarded_proto_is_trusted_only_when_a_proxy_sets_it(
+    proxy_env: dict[str, str], trusted: bool
+) -> None:
+    env = production_env(**proxy_env)
+    for name in ("TRUSTED_PROXY_COUNT", "NUM_PROXIES", "TRUST_X_FORWARDED_PROTO"):
+        if name not in proxy_env:
+            env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-c", FORWARDED_PROTO],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode == 0, result.stderr
+    # Untrusted, a client's "X-Forwarded-Proto: https" over plain HTTP is still redirected.
+    assert result.stdout.split() == [str(trusted), "200" if trusted else "301"]
+
+
+@pytest.mark.django_db
+def test_result_and_delete_pages_are_never_stored(client: Client) -> None:
+    call_command("load_visa_content", verbosity=0)
+    for slug, data in INDIAN_STEM_GRADUATE:
+        assert client.post(f"/check/{slug}/", data).status_code == 302, slug
+    result_url = client.post("/check/answers/")["Location"]
+    fresh = client.get(result_url, HTTP_ACCEPT_ENCODING="gzip")
+    # Served from the page cache (stored gzip bodies), nothing rendered again.
+    with mock.patch("profiles.views.render", side_effect=AssertionError("rendered again")):
+        cached = client.get(result_url, HTTP_ACCEPT_ENCODING="gzip")
+        plain = client.get(result_url)
+    assert cached.status_code == plain.status_code == 200
+    assert cached["Content-Encoding"] == "gzip"
+    delete_page = client.get(f"{result_url}delete/")
+    deleted = client.post(f"{result_url}delete/")
+    assert deleted.status_code == 302
+    for response in (fresh, cached, plain, delete_page, deleted):
+        assert response["Cache-Control"] == "private, no-store"

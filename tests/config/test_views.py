@@ -2,7 +2,7 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 
 @pytest.mark.django_db
@@ -23,8 +23,20 @@ def test_home_says_what_the_service_does(client: Client) -> None:
 def test_healthz_is_ok_when_the_database_answers(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_healthz_answers_plain_http_when_everything_else_redirects_to_https(
+    client: Client,
+) -> None:
+    assert client.get("/healthz").status_code == 200  # load balancers probe over plain HTTP
+    home = client.get("/")
+    assert home.status_code == 301
+    assert home["Location"] == "https://testserver/"
+    assert client.get("/healthz/").status_code == 301  # only the health check itself
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,6 +52,7 @@ def test_healthz_is_503_when_the_database_is_unreachable(client: Client) -> None
         connection.settings_dict.update(saved)
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+    assert response["Retry-After"] == "10"
     assert client.get("/healthz").status_code == 200  # and it heals once the database is back
 
 
