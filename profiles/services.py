@@ -65,8 +65,8 @@ def questionnaire_answer_save(
 def result_create(*, answers: dict[str, Any], today: date | None = None) -> Result:
     """Evaluate the answers against today's rules and store the outcome as a snapshot."""
     today = today or timezone.localdate()
-    evaluated = questions.applicable_answers(answers, in_use=selectors.facts_in_use())
     programs = selectors.program_rules_current()
+    evaluated = questions.applicable_answers(answers, in_use=selectors.facts_in_use(programs))
     results = rules.evaluate(programs, evaluated, today=today)
     priorities = [p for p in answers.get(questions.PRIORITIES, []) if isinstance(p, str)]
     return Result.objects.create(

@@ -1107,8 +1107,37 @@ class SnapshotError(ValueError):
 
 
 def snapshot_dump(results: Sequence[ProgramResult]) -> dict[str, object]:
-    """The results as JSON-safe data, with the schema version they are written in."""
-    return {"schema": SNAPSHOT_SCHEMA, "results": [_to_json(result) for result in results]}
+    """The results as JSON-safe data, with the schema version they are written in.
+
+    The rules of a program are the same in every result made against them, so their JSON is
+    made once per rules object and shared: treat the returned data as read-only."""
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "results": [
+            {
+                f.name: _program_json(result.program)
+                if f.name == "program"
+                else _to_json(getattr(result, f.name))
+                for f in fields(result)
+            }
+            for result in results
+        ],
+    }
+
+
+# A program's rules as JSON, by the identity of the (frozen) rules object: the selectors keep
+# one object per program revision, so each is turned into JSON once per process.
+_PROGRAM_JSON: dict[int, tuple[ProgramRules, object]] = {}
+_PROGRAM_JSON_KEPT = 256
+
+
+def _program_json(program: ProgramRules) -> object:
+    found = _PROGRAM_JSON.get(id(program))
+    if found is None or found[0] is not program:
+        if len(_PROGRAM_JSON) >= _PROGRAM_JSON_KEPT:
+            _PROGRAM_JSON.clear()
+        found = _PROGRAM_JSON[id(program)] = (program, _to_json(program))
+    return found[1]
 
 
 def snapshot_load(data: object) -> tuple[ProgramResult, ...]:

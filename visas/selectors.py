@@ -22,7 +22,6 @@ from visas.models import (
     Caveat,
     Criterion,
     KeyFigure,
-    PointsRow,
     PointsTable,
     Program,
     RequirementGroup,
@@ -106,18 +105,12 @@ def program_rules_current() -> list[rules.ProgramRules]:
     return list(found)
 
 
-def facts_in_use() -> frozenset[str]:
+def facts_in_use(programs: Sequence[rules.ProgramRules] | None = None) -> frozenset[str]:
     """Every applicant fact that some program's rules read (criteria, points rows and figure
-    conditions), in one query: the questionnaire asks only about these."""
-    facts = (
-        Criterion.objects.exclude(operator=Operator.ANY)
-        .values_list("fact", flat=True)
-        .union(
-            PointsRow.objects.values_list("fact", flat=True),
-            KeyFigure.objects.exclude(applies_fact="").values_list("applies_fact", flat=True),
-        )
-    )
-    return frozenset(facts)
+    conditions): the questionnaire asks only about these. From the kept rules, so one query
+    when nothing changed."""
+    chosen = program_rules_current() if programs is None else programs
+    return frozenset(fact.value for program in chosen for fact in program.facts_used())
 
 
 def program_revisions(*, slugs: Sequence[str]) -> dict[str, int]:
