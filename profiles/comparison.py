@@ -82,12 +82,12 @@ class Row:
 
 
 def columns_choose(
-    views: Sequence[wording.ProgramView], requested: Iterable[str], *, default_count: int = 2
-) -> list[wording.ProgramView]:
+    results: Sequence[rules.ProgramResult], requested: Iterable[str], *, default_count: int = 2
+) -> list[rules.ProgramResult]:
     """The programs to show: those requested that exist, else the first `default_count`."""
     wanted = set(requested)
-    chosen = [view for view in views if view.slug in wanted]
-    return chosen or list(views[:default_count])
+    chosen = [result for result in results if result.program.slug in wanted]
+    return chosen or list(results[:default_count])
 
 
 def _topic_entries(view: wording.ProgramView, topic: Topic) -> list[wording.Entry]:

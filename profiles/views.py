@@ -261,8 +261,11 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
     response = page_get(request, cache_key) if cacheable else None
     if response is None:
         results = rules.snapshot_load(result.snapshot)
-        views = [wording.program_view(r.program, r, today=result.evaluated_on) for r in results]
-        columns = comparison.columns_choose(views, requested)
+        # Only the programs shown as columns are worded; the others are named in the chooser.
+        columns = [
+            wording.program_view(r.program, r, today=result.evaluated_on)
+            for r in comparison.columns_choose(results, requested)
+        ]
         response = render(
             request,
             "profiles/result.html",
@@ -271,12 +274,12 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
                 "columns": columns,
                 "rows": comparison.rows_build(columns, priorities=result.priorities),
                 "has_points": any(view.points for view in columns),
-                "other_programs": [view.program for view in views],
+                "other_programs": [r.program for r in results],
                 "shown_slugs": [view.slug for view in columns],
                 "deciding": comparison.deciding_answers(results, result.answers),
                 "other_caveats": [comparison.shown_elsewhere(view) for view in columns],
                 "changed_programs": [
-                    view.program.name for view in views if view.slug in changed_slugs
+                    r.program.name for r in results if r.program.slug in changed_slugs
                 ],
                 "is_owner": is_owner,
                 "share_url": request.build_absolute_uri(result.get_absolute_url()),

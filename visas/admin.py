@@ -82,6 +82,13 @@ FIELD_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
 }
 
 
+# A points table's caps are a JSON object, not a list: a plain text input.
+CAPS_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
+    **URL_OVERRIDES,
+    models.JSONField: {"widget": forms.TextInput(attrs={"size": 40})},
+}
+
+
 def _today() -> Any:
     return timezone.localdate()
 
@@ -306,10 +313,7 @@ class PointsTableInline(GroupChoicesMixin, CitedInline):
         *LEGAL_FIELDS,
         ("display_order", "content_key"),
     ]
-    formfield_overrides = {
-        **URL_OVERRIDES,
-        models.JSONField: {"widget": forms.TextInput(attrs={"size": 40})},
-    }
+    formfield_overrides = CAPS_OVERRIDES
 
 
 class KeyFigureInline(CitedInline):
@@ -526,10 +530,7 @@ class PointsTableAdmin(GroupedAdmin):
     inlines = [PointsRowInline]
     list_display = ["name", "program", "pass_mark", "clarity", "legal_status"]
     search_fields = ["name", "content_key", "program__name"]
-    formfield_overrides = {
-        **URL_OVERRIDES,
-        models.JSONField: {"widget": forms.TextInput(attrs={"size": 40})},
-    }
+    formfield_overrides = CAPS_OVERRIDES
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

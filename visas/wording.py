@@ -309,7 +309,6 @@ def figure_entry(rule: rules.FigureRule, result: rules.FigureResult | None, toda
         {
             "payer": label(rule.payer) if rule.payer else "",
             "recurrence": label(rule.recurrence) if rule.recurrence else "",
-            "kind": label(rule.kind),
         },
     )
 
@@ -320,7 +319,7 @@ def caveat_entry(rule: rules.CaveatRule, result: rules.CaveatResult | None, toda
         "caveat",
         rule,
         legal=legal_sentence(rule.legal, state),
-        extra={"severity": label(rule.severity), "category": label(rule.category)},
+        extra={"severity": label(rule.severity)},
     )
 
 
@@ -422,10 +421,6 @@ class ProgramView:
         return tuple(
             e for e in (*self.criteria, *self.points, *self.figures, *self.caveats) if e.unclear
         )
-
-    def entry(self, kind: str, ref: str) -> Entry | None:
-        items = {"criterion": self.criteria, "points": self.points}[kind]
-        return next((e for e in items if str(e.rule.id) == ref), None)
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,3 @@ def clarity_label(clarity: Clarity) -> str:
 def long_date(value: date | None) -> str:
     """14 August 2025, in the active language; empty stays empty."""
     return wording.a_date(value)
-
-
-@register.filter
-def enum_label(member: object) -> str:
-    """An enum member's label in the active language."""
-    return wording.label(member)  # type: ignore[arg-type]
