@@ -30,12 +30,31 @@ class Questionnaire(models.Model):
         return f"Questionnaire {self.pk}"
 
 
+class EvaluatedRules(models.Model):
+    """One program's rules as a result was evaluated against them, kept once for every
+    result made against the same rules (see visas.rules.rules_dump)."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    rules = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "evaluated rules"
+
+    def __str__(self) -> str:
+        return f"Rules {self.digest[:12]}…"
+
+
 class Result(models.Model):
     """A snapshot of one evaluation: what was shown then, with the rules' revisions."""
 
     token = models.CharField(max_length=64, unique=True)
     answers = models.JSONField(help_text="The answers evaluated (for a re-check with new rules).")
-    snapshot = models.JSONField(help_text="The evaluation of every program, as shown.")
+    snapshot = models.JSONField(
+        help_text="The evaluation of every program, as shown; names its rules by digest."
+    )
+    # The rules the snapshot names: kept while a result needs them.
+    rules = models.ManyToManyField(EvaluatedRules, related_name="results")
     revisions = models.JSONField(help_text="Program slug -> revision evaluated.")
     priorities = models.JSONField(default=list, blank=True)
     evaluated_on = models.DateField()

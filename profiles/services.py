@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from profiles import questions
-from profiles.models import Questionnaire, Result
+from profiles.models import EvaluatedRules, Questionnaire, Result
 from visas import rules, selectors
 
 RESULT_TOKEN_BYTES = 32  # 256 random bits: unguessable share links
@@ -69,7 +69,15 @@ def result_create(*, answers: dict[str, Any], today: date | None = None) -> Resu
     evaluated = questions.applicable_answers(answers, in_use=selectors.facts_in_use(programs))
     results = rules.evaluate(programs, evaluated, today=today)
     priorities = [p for p in answers.get(questions.PRIORITIES, []) if isinstance(p, str)]
-    return Result.objects.create(
+    used = rules.snapshot_rules(results)
+    # Each program's rules are stored once, by digest, for every result made against them.
+    stored = set(EvaluatedRules.objects.filter(digest__in=used).values_list("digest", flat=True))
+    if len(stored) < len(used):
+        EvaluatedRules.objects.bulk_create(
+            [EvaluatedRules(digest=d, rules=data) for d, data in used.items() if d not in stored],
+            ignore_conflicts=True,  # a parallel result stored the same rules first
+        )
+    result = Result.objects.create(
         token=secrets.token_urlsafe(RESULT_TOKEN_BYTES),
         answers=evaluated | {questions.PRIORITIES: priorities},
         snapshot=rules.snapshot_dump(results),
@@ -78,6 +86,22 @@ def result_create(*, answers: dict[str, Any], today: date | None = None) -> Resu
         evaluated_on=today,
         last_viewed_at=timezone.now(),
     )
+    Result.rules.through.objects.bulk_create(
+        [Result.rules.through(result_id=result.pk, evaluatedrules_id=d) for d in used]
+    )
+    return result
+
+
+def result_evaluations(result: Result) -> tuple[rules.ProgramResult, ...]:
+    """A result's stored evaluation of every program, with the rules it was made against
+    (read from the database only when this process has not read them before)."""
+    needed = rules.snapshot_rules_needed(result.snapshot)
+    rules_json = (
+        dict(EvaluatedRules.objects.filter(digest__in=needed).values_list("digest", "rules"))
+        if needed
+        else {}
+    )
+    return rules.snapshot_load(result.snapshot, rules_json)
 
 
 def result_mark_viewed(*, result: Result) -> None:
@@ -93,9 +117,15 @@ def result_delete(*, result: Result) -> None:
 
 
 def results_remove_stale(*, now: Any = None) -> int:
-    """Remove results nobody has viewed for RESULT_KEEP_DAYS days; return how many."""
+    """Remove results nobody has viewed for RESULT_KEEP_DAYS days, and the rules no result
+    needs any more; return how many results."""
     cutoff = (now or timezone.now()) - timedelta(days=RESULT_KEEP_DAYS)
-    deleted, _ = Result.objects.filter(last_viewed_at__lt=cutoff).delete()
+    deleted = Result.objects.filter(last_viewed_at__lt=cutoff).delete()[1].get(
+        Result._meta.label, 0
+    )
+    # Today's rules stay even if unused: a result being created now may be naming them.
+    current = [rules.rules_dump(program)[0] for program in selectors.program_rules_current()]
+    EvaluatedRules.objects.filter(results__isnull=True).exclude(digest__in=current).delete()
     return deleted
 
 

@@ -21,7 +21,7 @@ from config.page_cache import page_get, page_set
 from config.ratelimit import result_create_limit
 from profiles import comparison, questions, services
 from profiles.models import Questionnaire, Result
-from visas import rules, selectors, wording
+from visas import selectors, wording
 from visas.vocabulary import FACTS, UNKNOWN, Fact, Priority
 
 SESSION_QUESTIONNAIRE = "questionnaire_id"
@@ -260,7 +260,7 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
     )
     response = page_get(request, cache_key) if cacheable else None
     if response is None:
-        results = rules.snapshot_load(result.snapshot)
+        results = services.result_evaluations(result)
         # Only the programs shown as columns are worded; the others are named in the chooser.
         columns = [
             wording.program_view(r.program, r, today=result.evaluated_on)

@@ -4,7 +4,8 @@ Pure Python with no Django imports, and no sentences: frozen dataclasses in
 (:class:`ProgramRules`, built from the database by :mod:`visas.selectors` or by hand in tests)
 and frozen dataclasses out (:class:`ProgramResult`) holding statuses, cause codes, answers,
 points and proposals. :mod:`visas.wording` turns them into translatable sentences at display
-time; :func:`snapshot_dump` / :func:`snapshot_load` store them as versioned JSON.
+time; :func:`snapshot_dump` / :func:`snapshot_load` store them as versioned JSON, which names
+each program's rules by a digest so that they can be stored once (:func:`rules_dump`).
 
 Answers
     A mapping from an applicant fact (``Fact`` value) to the answer: an enum value, a whole
@@ -90,7 +91,9 @@ What would change the outcome (``changes``)
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
+import json
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -1099,7 +1102,7 @@ def evaluate(
 # ---------------------------------------------------------------------------------------------
 # Snapshots: versioned JSON of results, read back into the same dataclasses
 
-SNAPSHOT_SCHEMA = 2
+SNAPSHOT_SCHEMA = 3
 
 
 class SnapshotError(ValueError):
@@ -1109,13 +1112,13 @@ class SnapshotError(ValueError):
 def snapshot_dump(results: Sequence[ProgramResult]) -> dict[str, object]:
     """The results as JSON-safe data, with the schema version they are written in.
 
-    The rules of a program are the same in every result made against them, so their JSON is
-    made once per rules object and shared: treat the returned data as read-only."""
+    A program's rules are the same in every result made against them, so a result names them
+    by digest (see :func:`rules_dump`) and they are stored once, apart from the results."""
     return {
         "schema": SNAPSHOT_SCHEMA,
         "results": [
             {
-                f.name: _program_json(result.program)
+                f.name: rules_dump(result.program)[0]
                 if f.name == "program"
                 else _to_json(getattr(result, f.name))
                 for f in fields(result)
@@ -1125,24 +1128,54 @@ def snapshot_dump(results: Sequence[ProgramResult]) -> dict[str, object]:
     }
 
 
-# A program's rules as JSON, by the identity of the (frozen) rules object: the selectors keep
-# one object per program revision, so each is turned into JSON once per process.
-_PROGRAM_JSON: dict[int, tuple[ProgramRules, object]] = {}
-_PROGRAM_JSON_KEPT = 256
+def snapshot_rules(results: Sequence[ProgramResult]) -> dict[str, object]:
+    """The rules the results were evaluated against, as JSON by digest: what
+    :func:`snapshot_load` needs beside the snapshot."""
+    return dict(rules_dump(result.program) for result in results)
 
 
-def _program_json(program: ProgramRules) -> object:
-    found = _PROGRAM_JSON.get(id(program))
+# A program's rules as (digest, JSON), by the identity of the (frozen) rules object: the
+# selectors keep one object per program revision, so each is turned into JSON once per process.
+_RULES_JSON: dict[int, tuple[ProgramRules, tuple[str, object]]] = {}
+_RULES_LOADED: dict[str, ProgramRules] = {}
+_RULES_KEPT = 256
+
+
+def rules_dump(program: ProgramRules) -> tuple[str, object]:
+    """A program's rules as JSON-safe data with its digest (SHA-256 of the canonical JSON):
+    equal rules have equal digests, so a store keyed by digest keeps each set once.
+    Treat the returned data as read-only: it is shared."""
+    found = _RULES_JSON.get(id(program))
     if found is None or found[0] is not program:
-        if len(_PROGRAM_JSON) >= _PROGRAM_JSON_KEPT:
-            _PROGRAM_JSON.clear()
-        found = _PROGRAM_JSON[id(program)] = (program, _to_json(program))
+        if len(_RULES_JSON) >= _RULES_KEPT:
+            _RULES_JSON.clear()
+        data = _to_json(program)
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        digest = hashlib.sha256(canonical.encode()).hexdigest()
+        found = _RULES_JSON[id(program)] = (program, (digest, data))
     return found[1]
 
 
-def snapshot_load(data: object) -> tuple[ProgramResult, ...]:
-    """Results read back from :func:`snapshot_dump` data (older schemas are converted by a
-    data migration, so only the current one is read here)."""
+def _rules_load(digest: str, rules_json: Mapping[str, object]) -> ProgramRules:
+    """Rules by digest, read from ``rules_json`` once per process (rules never change)."""
+    program = _RULES_LOADED.get(digest)
+    if program is None:
+        if digest not in rules_json:
+            raise SnapshotError(f"The rules {digest!r} are missing.")
+        program = _from_json(ProgramRules, rules_json[digest])
+        if len(_RULES_LOADED) >= _RULES_KEPT:
+            _RULES_LOADED.clear()
+        _RULES_LOADED[digest] = program
+    return program
+
+
+def snapshot_load(
+    data: object, rules_json: Mapping[str, object] | None = None
+) -> tuple[ProgramResult, ...]:
+    """Results read back from :func:`snapshot_dump` data, with the rules it names by digest
+    from ``rules_json`` (as :func:`snapshot_rules` gives them; rules already read in this
+    process are not needed again). Older schemas are converted by data migrations, so only
+    the current one is read here."""
     if not isinstance(data, Mapping) or data.get("schema") != SNAPSHOT_SCHEMA:
         schema = data.get("schema") if isinstance(data, Mapping) else None
         raise SnapshotError(f"Unknown snapshot schema {schema!r}.")
@@ -1150,18 +1183,51 @@ def snapshot_load(data: object) -> tuple[ProgramResult, ...]:
     if not isinstance(items, list):
         raise SnapshotError("A snapshot holds a list of results.")
     try:
-        return tuple(_from_json(ProgramResult, item) for item in items)
+        return tuple(
+            _from_json(
+                ProgramResult,
+                item,
+                program=_rules_load(item["program"], rules_json or {}),
+            )
+            for item in items
+        )
     except SnapshotError:
         raise
     except (ArithmeticError, KeyError, TypeError, ValueError) as error:
         raise SnapshotError(f"A malformed snapshot: {error}") from error
 
 
+def snapshot_rules_needed(data: object) -> list[str]:
+    """The digests of the rules a snapshot names that this process has not read yet: the
+    ones :func:`snapshot_load` needs in its ``rules_json``."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("results"), list):
+        return []
+    return [
+        item["program"]
+        for item in data["results"]
+        if isinstance(item, Mapping)
+        and isinstance(item.get("program"), str)
+        and item["program"] not in _RULES_LOADED
+    ]
+
+
+_PLAIN: frozenset[type] = frozenset({str, int, bool, float, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _to_json(value: object) -> object:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _to_json(getattr(value, name)) for name in names}
+    if kind is tuple or kind is list:
+        return [_to_json(item) for item in value]  # type: ignore[attr-defined]
     if isinstance(value, Enum):
         return value.value
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_json(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -1174,8 +1240,9 @@ def _to_json(value: object) -> object:
 _HINTS: dict[type, dict[str, object]] = {}
 
 
-def _from_json(kind: object, data: object) -> typing.Any:
-    """``data`` read as the type ``kind`` (a dataclass, enum, tuple, date, ... from hints)."""
+def _from_json(kind: object, data: object, **given: object) -> typing.Any:
+    """``data`` read as the type ``kind`` (a dataclass, enum, tuple, date, ... from hints);
+    for a dataclass, the fields in ``given`` are taken as they are."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(kind)
@@ -1203,9 +1270,11 @@ def _from_json(kind: object, data: object) -> typing.Any:
         if hints is None:
             hints = _HINTS[kind] = typing.get_type_hints(kind)
         values = {
-            f.name: _from_json(hints[f.name], data[f.name]) for f in fields(kind) if f.name in data
+            f.name: _from_json(hints[f.name], data[f.name])
+            for f in fields(kind)
+            if f.name in data and f.name not in given
         }
-        return kind(**values)
+        return kind(**values, **given)
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind(data)
     if kind is date:
@@ -1255,6 +1324,9 @@ __all__ = [
     "evaluate_program",
     "leaves",
     "readable",
+    "rules_dump",
     "snapshot_dump",
     "snapshot_load",
+    "snapshot_rules",
+    "snapshot_rules_needed",
 ]

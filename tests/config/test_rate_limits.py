@@ -107,6 +107,21 @@ def test_incr_keeps_the_window_expiry() -> None:
 
 
 @pytest.mark.django_db
+def test_add_keeps_a_live_entry_and_replaces_an_expired_one() -> None:
+    cache.clear()
+    assert cache.add("window", 1, 3600) is True
+    assert cache.add("window", 2, 3600) is False  # a live window is not restarted
+    assert cache.get("window") == 1
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE django_cache SET expires = now() - interval '1 second'")
+    assert cache.add("window", 3, 3600) is True  # an expired one is
+    assert cache.get("window") == 3
+    assert cache.add("forever", 4, None) is True
+    assert cache.get("forever") == 4
+    cache.clear()
+
+
+@pytest.mark.django_db
 def test_admin_login_is_locked_after_repeated_failures(settings) -> None:  # type: ignore[no-untyped-def]
     get_user_model().objects.create_user("adviser", password="Right-pass-123", is_staff=True)
     login_url = f"/{settings.ADMIN_URL}login/"

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
-from profiles.models import Questionnaire, Result
+from profiles.models import EvaluatedRules, Questionnaire, Result
 from profiles.services import questionnaires_remove_stale
 from tests.profiles.journey import INDIAN_STEM_GRADUATE
 
@@ -84,3 +84,23 @@ def test_remove_stale_results_still_works_for_old_cron_entries() -> None:
     age(Result, result.pk, "last_viewed_at", 181)
     call_command("remove_stale_results", stdout=io.StringIO())
     assert not Result.objects.exists()
+
+
+def test_rules_no_result_needs_go_with_the_last_result_but_today_s_stay() -> None:
+    old = finished(Client())
+    today_s = set(old.rules.values_list("digest", flat=True))
+    assert len(today_s) == 3  # one per program, stored once for every result
+    # Rules of an earlier revision, needed only by the old result.
+    earlier = EvaluatedRules.objects.create(digest="e" * 64, rules={})
+    old.rules.add(earlier)
+    kept = finished(Client())
+    assert set(kept.rules.values_list("digest", flat=True)) == today_s
+    age(Result, old.pk, "last_viewed_at", 181)
+    age(Result, kept.pk, "last_viewed_at", 181)
+
+    call_command("purge_stale", stdout=io.StringIO())
+
+    assert not Result.objects.exists()
+    assert set(EvaluatedRules.objects.values_list("digest", flat=True)) == today_s
+    # A result made now still opens (its rules are there).
+    assert Client().get(finished(Client()).get_absolute_url()).status_code == 200

@@ -12,7 +12,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import timezone
 
-from profiles.models import Questionnaire, Result
+from profiles import services
+from profiles.models import EvaluatedRules, Questionnaire, Result
 from tests.profiles.journey import INDIAN_STEM_GRADUATE, US_MASTERS_ON_OPT
 from visas import rules
 from visas.models import Program
@@ -42,7 +43,7 @@ def journey_with(
 
 
 def program_result(result: Result, slug: str) -> rules.ProgramResult:
-    return next(r for r in rules.snapshot_load(result.snapshot) if r.program.slug == slug)
+    return next(r for r in services.result_evaluations(result) if r.program.slug == slug)
 
 
 def page_text(html: str) -> str:
@@ -247,7 +248,7 @@ LEGAL_SENTENCE = "Status unknown since 21 September 2026: whether it applies tod
 def test_h1b_payment_does_not_apply_to_a_change_of_status_inside_the_us(client: Client) -> None:
     answer_all(client, US_MASTERS_ON_OPT)
     result = finish(client)
-    assert result.snapshot["schema"] == 2
+    assert result.snapshot["schema"] == rules.SNAPSHOT_SCHEMA
     rule, applies = payment(result)
     assert applies.applies is rules.Status.NOT_MET  # decided by the US status (F-1 OPT)
     assert applies.answer == "f1_opt"
@@ -434,6 +435,7 @@ SCHEMA_1 = json.loads(
     (Path(__file__).parent / "fixtures" / "results_schema1.json").read_text(encoding="utf-8")
 )
 migration_0002 = importlib.import_module("profiles.migrations.0002_result_snapshot_schema_2")
+migration_0004 = importlib.import_module("profiles.migrations.0004_evaluated_rules")
 NOT_RECORDED = "Results made before 29 November 2026 did not record how applicants are chosen."
 
 
@@ -452,10 +454,13 @@ def old_result(fixture: dict[str, object], token: str) -> Result:
 def converted(fixture: dict[str, object], token: str) -> Result:
     result = old_result(fixture, token)
     assert isinstance(result.snapshot, list)  # schema 1: a bare list
-    result.snapshot = migration_0002.convert_snapshot(
-        result.snapshot, result.answers, result.evaluated_on
-    )
+    schema_2 = migration_0002.convert_snapshot(result.snapshot, result.answers, result.evaluated_on)
+    result.snapshot, kept = migration_0004.split_snapshot(schema_2)
     result.save()
+    EvaluatedRules.objects.bulk_create(
+        [EvaluatedRules(digest=d, rules=r) for d, r in kept.items()], ignore_conflicts=True
+    )
+    result.rules.set(list(kept))
     return result
 
 
@@ -464,8 +469,8 @@ def test_results_made_before_schema_2_still_render(client: Client) -> None:
     abroad = converted(SCHEMA_1[0], "old-indian-engineer-abroad-" + "a" * 32)
     opt = converted(SCHEMA_1[1], "old-f1-opt-with-us-offer-" + "b" * 32)
     for result in (abroad, opt):
-        assert result.snapshot["schema"] == 2
-        loaded = rules.snapshot_load(Result.objects.get(pk=result.pk).snapshot)
+        assert result.snapshot["schema"] == 3
+        loaded = services.result_evaluations(Result.objects.get(pk=result.pk))
         assert [r.program.slug for r in loaded] == ["china-k-visa", "us-h1b", "china-r-visa"]
 
     response = client.get(f"/r/{opt.token}/")
@@ -504,7 +509,7 @@ def test_old_results_do_not_claim_how_applicants_are_then_chosen(client: Client)
 def test_migration_converts_stored_schema_1_snapshots() -> None:
     executor = MigrationExecutor(connection)
     before = [("profiles", "0001_initial")]
-    after = [("profiles", "0002_result_snapshot_schema_2")]
+    after = [("profiles", "0004_evaluated_rules")]
     executor.migrate(before)
     executor.loader.build_graph()
     OldResult = executor.loader.project_state(before).apps.get_model("profiles", "Result")
@@ -521,9 +526,11 @@ def test_migration_converts_stored_schema_1_snapshots() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(after)
 
-    snapshot = Result.objects.get(token="migrated-" + "d" * 40).snapshot
-    assert snapshot["schema"] == 2
-    loaded = rules.snapshot_load(snapshot)
+    migrated = Result.objects.get(token="migrated-" + "d" * 40)
+    assert migrated.snapshot["schema"] == 3
+    assert migrated.rules.count() == 3  # each program's rules, stored apart
+    rules._RULES_LOADED.clear()
+    loaded = services.result_evaluations(migrated)
     assert {r.program.slug: r.verdict for r in loaded} == {
         "china-k-visa": rules.Verdict.POSSIBLE,
         "us-h1b": rules.Verdict.CAN_APPLY,
