@@ -14,12 +14,13 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklm
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
 .PHONY: help install install-dev run test lint typecheck migrations-check pytest browser bench \
-	lock load-content adviser stop-db clean ci messages
+	bench-soak lock load-content adviser stop-db clean ci messages
 
 help:
 	@echo "make run    serve the site on http://$(HOST):$(PORT)"
 	@echo "make test   lint, type-check, migrations check and the whole test suite"
 	@echo "make bench  load benchmark (production settings, gunicorn)"
+	@echo "make bench-soak  the whole journey under load for 5 minutes (ARGS=\"--seconds 60\")"
 	@echo "make adviser  create an immigration adviser login"
 
 $(BIN)/python:
@@ -79,8 +80,12 @@ test: lint typecheck migrations-check pytest
 
 ci: test
 
+# ARGS passes options on, e.g. make bench ARGS=--quick, make bench-soak ARGS="--seconds 60".
 bench: install-dev
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(ARGS)
+
+bench-soak: install-dev
+	$(BIN)/python -m bench.soak $(ARGS)
 
 # Translation catalogues (see "Adding a translation" in the README). Needs GNU gettext
 # (Debian: apt-get install gettext). `make messages LOCALE=fr` starts or updates French;

@@ -47,5 +47,6 @@ def endpoints(token: str = "") -> list[Endpoint]:
         ),
         Endpoint("result", result_path, session=True, needs_result=True),
         Endpoint("share", result_path, needs_result=True),
+        Endpoint("program list", "/programs/"),
         Endpoint("program", "/programs/us-h1b/"),
     ]

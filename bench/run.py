@@ -28,6 +28,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict
 from html.parser import HTMLParser
 from pathlib import Path
@@ -40,7 +41,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results"
 REPORT = BASE_DIR / "bench" / "REPORT.md"
 
-TARGET_RATIO = 0.5  # result and share pages against /healthz, at concurrency 8
+TARGET_RATIO = 0.5  # every page an applicant sees against /healthz, at concurrency 8
+TARGET_PAGES = (
+    "home",
+    "start",
+    "step GET",
+    "step POST",
+    "answers",
+    "result",
+    "share",
+    "program list",
+    "program",
+)
 TARGET_RATIO_AT = 8
 TARGET_CREATE_RATIO = 0.3  # result creation (the confirm POST) against /healthz
 ENGINE_REPEAT = 300  # evaluations timed per program count
@@ -72,6 +84,11 @@ def production_environment() -> dict[str, str]:
         # DEBUG off refuses the embedded PostgreSQL unless asked for it explicitly.
         env["EMBEDDED_DATABASE"] = "true"
     env["DATABASE_URL"] = bench_database_url()
+    redis_url = bench_redis_url()
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
     return env
 
 
@@ -99,6 +116,50 @@ def bench_database_url() -> str:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
     parts = urlsplit(url)
     return parts._replace(path=f"/{BENCH_DATABASE}").geturl()
+
+
+def database_description() -> str:
+    """Which database and shared cache the bench uses, for its report (read before
+    production_environment)."""
+    database = (
+        "DATABASE_URL"
+        if os.environ.get("DATABASE_URL")
+        else f"embedded PostgreSQL (database {BENCH_DATABASE})"
+    )
+    cache = "Redis" if bench_redis_url() else "the database cache (no Redis answered)"
+    return f"{database}, {cache}"
+
+
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def bench_redis_url() -> str:
+    """REDIS_URL if set; else a local Redis if one answers, as production runs with one
+    (rate-limit counts in Redis, not in a database table). ``BENCH_REDIS=false`` measures
+    the database cache instead."""
+    if os.environ.get("BENCH_REDIS", "").lower() in ("0", "false", "no", "off"):
+        return ""
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.2) as conn:
+            conn.sendall(b"PING\r\n")
+            conn.settimeout(0.2)
+            answered = conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return ""
+    return BENCH_REDIS_URL if answered else ""
+
+
+def django_setup(env: dict[str, str]) -> None:
+    """Set up Django in this process with the production environment gunicorn gets."""
+    os.environ.update(env)
+    for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "TEST_DATABASE_NAME"):
+        os.environ.pop(name, None)
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
 
 
 def say(message: str) -> None:
@@ -227,11 +288,12 @@ def profile_endpoint(endpoint: Any, session: str, requests: int = 30) -> str:
     if endpoint.session and session:
         client.cookies[settings.SESSION_COOKIE_NAME] = session
     request = client.post if endpoint.method == "POST" else client.get
-    request(endpoint.path)
+    data = dict(endpoint.form)  # a POST sends its form, as under load
+    request(endpoint.path, data)
     profiler = Profiler(interval=0.001)
     profiler.start()
     for _ in range(requests):
-        request(endpoint.path)
+        request(endpoint.path, data)
     profiler.stop()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"profile-{endpoint.name}.html").write_text(profiler.output_html())
@@ -330,21 +392,45 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             if http_get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
                 return server
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)  # not listening yet, or not healthy yet: ask again shortly
     server.terminate()
     raise SystemExit("gunicorn did not answer /healthz within 60 s.")
 
 
-def run_load(base: str, runs: list[dict[str, Any]], session: str, seconds: float) -> list[dict]:
+def load_run(
+    plan: dict[str, Any], *, while_running: Callable[[], None] | None = None, every: float = 1.0
+) -> Any:
+    """Run bench.load on a plan in a process of its own and return what it wrote.
+
+    Locust patches the standard library for gevent when imported, so it never runs in this
+    (Django) process. ``while_running`` is called every ``every`` seconds until it ends.
+    """
     with tempfile.TemporaryDirectory() as folder:
-        plan, out = Path(folder) / "plan.json", Path(folder) / "out.json"
-        plan.write_text(
-            json.dumps({"host": base, "session": session, "seconds": seconds, "runs": runs})
+        plan_path, out = Path(folder) / "plan.json", Path(folder) / "out.json"
+        plan_path.write_text(json.dumps(plan))
+        load = subprocess.Popen(
+            [sys.executable, "-m", "bench.load", str(plan_path), str(out)], cwd=BASE_DIR
         )
-        subprocess.run(
-            [sys.executable, "-m", "bench.load", str(plan), str(out)], cwd=BASE_DIR, check=True
-        )
-        return list(json.loads(out.read_text()))
+        try:
+            while True:
+                try:
+                    load.wait(timeout=every)
+                    break
+                except subprocess.TimeoutExpired:
+                    if while_running is not None:
+                        while_running()
+        finally:
+            if load.poll() is None:
+                load.terminate()
+                load.wait(timeout=30)
+        if load.returncode != 0:
+            raise SystemExit(f"The load generator failed (exit status {load.returncode}).")
+        return json.loads(out.read_text())
+
+
+def run_load(base: str, runs: list[dict[str, Any]], session: str, seconds: float) -> list[dict]:
+    return list(load_run({"host": base, "session": session, "seconds": seconds, "runs": runs}))
 
 
 # --- reporting ---------------------------------------------------------------------------
@@ -393,7 +479,7 @@ def evaluate_targets(
     rows: list[dict[str, Any]], weights: dict[str, dict[str, Any]]
 ) -> list[tuple[str, bool, str]]:
     targets = []
-    for name in ("result", "share"):
+    for name in TARGET_PAGES:
         row = next(
             (r for r in rows if r["endpoint"] == name and r["concurrency"] == TARGET_RATIO_AT),
             None,
@@ -449,19 +535,9 @@ def main(argv: list[str] | None = None) -> int:
     levels = [int(c) for c in (args.concurrency or ("1,8" if args.quick else "1,8,32")).split(",")]
 
     started = time.monotonic()
-    database = (
-        "DATABASE_URL"
-        if os.environ.get("DATABASE_URL")
-        else (f"embedded PostgreSQL (database {BENCH_DATABASE})")
-    )
+    database = database_description()
     env = production_environment()
-    os.environ.update(env)
-    for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "TEST_DATABASE_NAME"):
-        os.environ.pop(name, None)
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
+    django_setup(env)
     from bench.endpoints import endpoints as all_endpoints
 
     say("Preparing: migrate, static files, content ...")
@@ -521,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_profile:
         for name, passed, _ in targets:
             if not passed and "x" in name:
-                endpoint = next(e for e in measured if e.name == name.split()[0])
+                endpoint = next(e for e in measured if e.name == name.split(" ≥ ")[0])
                 profiles[endpoint.name] = profile_endpoint(endpoint, session)
 
     report = {
