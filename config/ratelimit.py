@@ -79,28 +79,48 @@ def result_create_rate(group: str, request: HttpRequest) -> str:
     return str(settings.RESULT_CREATE_RATE)
 
 
+def report_rate(group: str, request: HttpRequest) -> str:
+    return str(settings.REPORT_RATE)
+
+
 RESULT_CREATE_LIMIT: dict[str, Any] = {
     "group": RESULT_CREATE_GROUP,
     "key": client_key,
     "rate": result_create_rate,
     "method": "POST",
 }
+REPORT_LIMIT: dict[str, Any] = {
+    "group": "report",
+    "key": client_key,
+    "rate": report_rate,
+    "method": "POST",
+}
 
 
-def result_create_limit(request: HttpRequest) -> None:
-    """Count one result creation for this client; past RESULT_CREATE_RATE raise Ratelimited
-    (RatelimitMiddleware answers it with the 429 page). Call it just before creating."""
+def _limit(request: HttpRequest, limit: dict[str, Any], what: str) -> None:
     try:
-        limited = is_ratelimited(request, increment=True, **RESULT_CREATE_LIMIT)
+        limited = is_ratelimited(request, increment=True, **limit)
     except CACHE_ERRORS as error:
         logger.warning(
-            "Result-creation limit not applied (failing open): the shared cache failed: %s: %s",
+            "%s limit not applied (failing open): the shared cache failed: %s: %s",
+            what,
             type(error).__name__,
             error,
         )
         return
     if limited:
         raise Ratelimited()
+
+
+def result_create_limit(request: HttpRequest) -> None:
+    """Count one result creation for this client; past RESULT_CREATE_RATE raise Ratelimited
+    (RatelimitMiddleware answers it with the 429 page). Call it just before creating."""
+    _limit(request, RESULT_CREATE_LIMIT, "Result-creation")
+
+
+def report_limit(request: HttpRequest) -> None:
+    """Count one report of a wrong or outdated item; past REPORT_RATE raise Ratelimited."""
+    _limit(request, REPORT_LIMIT, "Report")
 
 
 def result_create_ratelimit(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -173,7 +173,9 @@ else:
 
 # Rendered result pages, per process. Safe because every view first reads the result and the
 # programs' revisions from the database: a deleted result is a 404 and a changed program
-# skips this cache, so nothing stale is ever served. Bounded: about 12 KB an entry.
+# skips this cache, so nothing stale is ever served. Bounded: about 12 KB an entry. Program
+# pages and the program list are kept here by revisions; the site header of base.html by
+# language, section and URL prefix.
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "result-pages",
@@ -278,6 +280,8 @@ AXES_RESET_ON_SUCCESS = True
 
 # Result creation per client (django-ratelimit, counted in the shared cache).
 RESULT_CREATE_RATE = env.str("RESULT_CREATE_RATE", default="30/h")
+# Reports that an item is wrong or out of date, per client.
+REPORT_RATE = env.str("REPORT_RATE", default="10/h")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "config.views.ratelimited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)

@@ -13,6 +13,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from profiles import widgets
 from visas import vocabulary as v
 from visas.vocabulary import UNKNOWN, Fact, LabelledEnum
 
@@ -26,22 +27,8 @@ def _format_lazy(message: StrOrPromise, **params: object) -> str:
     return lazy(lambda: str(message) % params, str)()
 
 
-class StepForm(forms.Form):
-    """A step's form: reads its initial values from saved answers and gives answers back."""
-
-    template_name_hint: ClassVar[str] = ""
-
-    @classmethod
-    def initial_from(cls, answers: Mapping[str, object]) -> dict[str, Any]:
-        return {name: answers[name] for name in cls.base_fields if name in answers}
-
-    def to_answers(self) -> dict[str, object]:
-        return dict(self.cleaned_data)
-
-    @classmethod
-    def answer_keys(cls) -> tuple[str, ...]:
-        """The answers this form saves (each an applicant fact, or the priorities)."""
-        return tuple(cls.base_fields)
+class AccessibleForm(forms.Form):
+    """A form whose inputs are tied to their hints and errors, with an error summary."""
 
     def full_clean(self) -> None:
         """Validate, then tie each input to its hint and error for screen readers."""
@@ -76,6 +63,24 @@ class StepForm(forms.Form):
         return str(field.auto_id)
 
 
+class StepForm(AccessibleForm):
+    """A step's form: reads its initial values from saved answers and gives answers back."""
+
+    template_name_hint: ClassVar[str] = ""
+
+    @classmethod
+    def initial_from(cls, answers: Mapping[str, object]) -> dict[str, Any]:
+        return {name: answers[name] for name in cls.base_fields if name in answers}
+
+    def to_answers(self) -> dict[str, object]:
+        return dict(self.cleaned_data)
+
+    @classmethod
+    def answer_keys(cls) -> tuple[str, ...]:
+        """The answers this form saves (each an applicant fact, or the priorities)."""
+        return tuple(cls.base_fields)
+
+
 def _labels(enum: type[LabelledEnum]) -> list[tuple[str, StrOrPromise]]:
     """(value, label) choices; the vocabulary's labels are translated when rendered."""
     return [(m.value, _(m.label)) for m in enum]
@@ -86,12 +91,12 @@ def _choice(
     *,
     required: StrOrPromise,
     unknown: StrOrPromise = "",
-    widget: type[forms.Widget] = forms.RadioSelect,
+    widget: type[forms.Widget] = widgets.RadioSelect,
     label: StrOrPromise = "",
     help_text: StrOrPromise = "",
 ) -> forms.ChoiceField:
     options = _labels(enum)
-    if widget is forms.Select:
+    if widget is widgets.Select:
         options.insert(0, ("", _("Choose one")))
     if unknown:
         options.append((UNKNOWN, unknown))
@@ -109,7 +114,7 @@ class CitizenshipForm(StepForm):
         v.Country,
         required=_("Select the country of your citizenship"),
         unknown=_("Prefer not to say"),
-        widget=forms.Select,
+        widget=widgets.Select,
         label=_("What is your citizenship?"),
         help_text=_("If you have more than one, choose the one you would travel on."),
     )
@@ -119,7 +124,7 @@ class ResidenceForm(StepForm):
     residence = _choice(
         v.Country,
         required=_("Select the country you live in"),
-        widget=forms.Select,
+        widget=widgets.Select,
         label=_("Which country do you live in now?"),
     )
 
@@ -185,7 +190,7 @@ def _number(
         max_value=spec.maximum,
         label=label,
         help_text=help_text,
-        widget=forms.TextInput(
+        widget=widgets.TextInput(
             attrs={"inputmode": "numeric", "spellcheck": "false", "class": "input-short"}
         ),
         error_messages={"invalid": message, "min_value": message, "max_value": message},
@@ -203,7 +208,9 @@ class AgeForm(_WholeNumberForm):
         range_message=_("Your age must be a whole number between %(minimum)s and %(maximum)s"),
         help_text=_("In years."),
     )
-    age_unknown = forms.BooleanField(required=False, label=_("Prefer not to say"))
+    age_unknown = forms.BooleanField(
+        required=False, label=_("Prefer not to say"), widget=widgets.CheckboxInput
+    )
 
 
 class DegreeForm(StepForm):
@@ -230,7 +237,7 @@ class InstitutionForm(StepForm):
     degree_country = _choice(
         v.Country,
         required=_("Select the country where you earned your highest degree"),
-        widget=forms.Select,
+        widget=widgets.Select,
         label=_("Country"),
     )
     institution = _choice(
@@ -259,7 +266,9 @@ class ExperienceForm(_WholeNumberForm):
             "Whole years of paid work, research or teaching in a STEM field. Enter 0 if none."
         ),
     )
-    stem_experience_unknown = forms.BooleanField(required=False, label=_("Prefer not to say"))
+    stem_experience_unknown = forms.BooleanField(
+        required=False, label=_("Prefer not to say"), widget=widgets.CheckboxInput
+    )
 
 
 class AcademicRoleForm(StepForm):
@@ -346,7 +355,7 @@ class FamilyForm(StepForm):
 class PrioritiesForm(StepForm):
     priorities = forms.MultipleChoiceField(
         choices=_labels(v.Priority),
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
         required=False,
         label=_("What matters most to you?"),
         help_text=_("Select all that apply, or none. Your result shows these first."),
@@ -356,3 +365,50 @@ class PrioritiesForm(StepForm):
     @classmethod
     def initial_from(cls, answers: Mapping[str, object]) -> dict[str, Any]:
         return {"priorities": answers.get("priorities", [])}
+
+
+class ReportForm(AccessibleForm):
+    """ "Is this wrong or out of date?" about one item of a public page."""
+
+    message = forms.CharField(
+        label=_("What is wrong or out of date?"),
+        help_text=_("For example: the fee changed in April, or the page it cites has moved."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("Say what is wrong or out of date."),
+            "max_length": _("Keep it under 2,000 characters."),
+        },
+    )
+    source_url = forms.URLField(
+        label=_("A page that shows it (optional)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={
+            "invalid": _("Enter a web address, like https://www.example.gov/page."),
+            "max_length": _("Enter a web address of at most 500 characters."),
+        },
+    )
+    email = forms.EmailField(
+        label=_("Your email address (optional)"),
+        help_text=_("Only if an adviser may ask you about this report. It is never shown."),
+        required=False,
+        error_messages={"invalid": _("Enter an email address, like name@example.com.")},
+    )
+    attach_answers = forms.BooleanField(
+        label=_("Attach the answers of my result, so an adviser can see how it applied to me"),
+        required=False,
+    )
+    # Left empty by people; filled by form-filling robots, whose reports are dropped.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+    def __init__(self, *args: Any, with_result: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_result:
+            del self.fields["attach_answers"]
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("website"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -66,3 +67,44 @@ class Result(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("profiles:result", kwargs={"token": self.token})
+
+
+class RegressionProfile(models.Model):
+    """A named applicant whose verdicts advisers expect: `manage.py check_profiles` runs each
+    against the published content and reports every verdict that differs."""
+
+    name = models.CharField(max_length=120, unique=True)
+    note = models.TextField(blank=True, help_text="Who this applicant is, and why they matter.")
+    answers = models.JSONField(
+        default=dict, blank=True, help_text="Answers by applicant fact, as a result stores them."
+    )
+    expected = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Program slug → expected verdict: can_apply, possible, not_eligible or "
+        'not_needed, e.g. {"us-h1b": "can_apply"}.',
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if not isinstance(self.answers, dict):
+            errors["answers"] = ['Give the answers as an object, e.g. {"citizenship": "IN"}.']
+        verdicts = {"can_apply", "possible", "not_eligible", "not_needed"}
+        if not isinstance(self.expected, dict) or any(
+            not isinstance(slug, str) or value not in verdicts
+            for slug, value in self.expected.items()
+        ):
+            errors["expected"] = [
+                "Give an object of program slug → verdict, each one of can_apply, possible, "
+                "not_eligible or not_needed."
+            ]
+        if errors:
+            raise ValidationError(errors)

@@ -12,4 +12,6 @@ urlpatterns = [
     re_path(rf"^r/{TOKEN}/$", views.result, name="result"),
     re_path(rf"^r/{TOKEN}/recheck/$", views.result_recheck, name="result_recheck"),
     re_path(rf"^r/{TOKEN}/delete/$", views.result_delete, name="result_delete"),
+    path("report/sent/", views.report_sent, name="report_sent"),
+    path("report/<slug:kind>/<int:item_id>/", views.report, name="report"),
 ]

@@ -6,22 +6,30 @@ only the question region and keeps the browser's history.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_cookie
 from django_htmx.http import HttpResponseLocation
 from django_htmx.middleware import HtmxDetails
 
 from config.page_cache import page_get, page_set
-from config.ratelimit import result_create_limit
+from config.ratelimit import report_limit, result_create_limit
 from profiles import comparison, questions, services
+from profiles.forms import ReportForm
 from profiles.models import Questionnaire, Result
 from visas import selectors, wording
+from visas import services as visas_services
 from visas.vocabulary import FACTS, UNKNOWN, Fact, Priority
 
 SESSION_QUESTIONNAIRE = "questionnaire_id"
@@ -38,12 +46,20 @@ OWNED_MAX = 20  # the newest ones; keeps the cookie well under 4 KB
 QUESTION_REGION = "#question"
 
 
-def _questionnaire(request: HtmxHttpRequest) -> Questionnaire | None:
-    # Read the id first: loading the session clears the key of a session that has expired.
-    questionnaire_id = request.session.get(SESSION_QUESTIONNAIRE)
-    return services.questionnaire_get(
-        questionnaire_id=questionnaire_id, session_key=request.session.session_key
-    )
+def _questionnaire(request: HtmxHttpRequest) -> tuple[Questionnaire | None, frozenset[str]]:
+    """This browser's questionnaire, if it has one, and the facts the programs' rules read
+    (which questions to ask). One query for both when the questionnaire was made in this
+    session: found by the session's key, with a check that the session is live, the session
+    itself is not read. (Pages showing it vary on the cookie: see ``vary_on_cookie``.)"""
+    key = request.session.session_key  # from the cookie, if it could be a key; no query
+    questionnaire, versions = services.questionnaire_of_session(session_key=key)
+    if questionnaire is None and key is not None:
+        # Made before sessions had keys, or before this session's key changed: by the id the
+        # session keeps (an expired session keeps none).
+        questionnaire_id = request.session.get(SESSION_QUESTIONNAIRE)
+        if questionnaire_id is not None:
+            questionnaire, versions = services.questionnaire_get(questionnaire_id=questionnaire_id)
+    return questionnaire, selectors.facts_in_use(versions=versions)
 
 
 def _session_key(request: HtmxHttpRequest) -> str:
@@ -54,8 +70,18 @@ def _session_key(request: HtmxHttpRequest) -> str:
 
 
 def _step_url(step: questions.Step, *, change: bool = False) -> str:
-    url = reverse("profiles:step", kwargs={"step_slug": step.slug})
+    url = _step_path(
+        step.slug, get_resolver(get_urlconf()), get_script_prefix(), translation.get_language()
+    )
     return f"{url}?change=1" if change else url
+
+
+@functools.lru_cache(maxsize=256)
+def _step_path(slug: str, resolver: URLResolver, script_prefix: str, language: str) -> str:
+    """A step's path, kept per URL configuration, script prefix and language (what else
+    reverse() reads): the answers page links to every step, and reversing each of them
+    took a tenth of the page's time."""
+    return reverse("profiles:step", kwargs={"step_slug": slug})
 
 
 def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
@@ -66,11 +92,11 @@ def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
 
 
 @require_GET
+@vary_on_cookie
 def start(request: HtmxHttpRequest) -> HttpResponse:
     """Explain the questions before the first one, or offer to carry on."""
-    questionnaire = _questionnaire(request)
+    questionnaire, in_use = _questionnaire(request)
     answers = questionnaire.answers if questionnaire else {}
-    in_use = selectors.facts_in_use()
     resume = questions.first_unanswered(answers, in_use=in_use) if answers else None
     return render(
         request,
@@ -86,35 +112,38 @@ def start(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def restart(request: HtmxHttpRequest) -> HttpResponse:
     """Forget this browser's answers and begin again."""
-    questionnaire = _questionnaire(request)
+    questionnaire, in_use = _questionnaire(request)
     if questionnaire is not None:
         questionnaire.delete()
     request.session.pop(SESSION_QUESTIONNAIRE, None)
-    in_use = selectors.facts_in_use()
     return redirect(_step_url(questions.applicable_steps({}, in_use=in_use)[0]))
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_cookie
 def question_step(request: HtmxHttpRequest, step_slug: str) -> HttpResponse:
     """Show one question; on a valid answer save it and go to the next step that applies."""
-    questionnaire = _questionnaire(request)
+    questionnaire, in_use = _questionnaire(request)
     answers = questionnaire.answers if questionnaire else {}
-    in_use = selectors.facts_in_use()
     step = questions.step_get(step_slug, answers=answers, in_use=in_use)
     change = request.GET.get("change") == "1"
     if request.method == "POST":
         form = step.form_class(request.POST)
         if form.is_valid():
-            questionnaire = services.questionnaire_answer_save(
+            saved = services.questionnaire_answer_save(
                 questionnaire=questionnaire,
                 step=step,
                 data=form.to_answers(),
                 session_key=_session_key(request),
             )
-            request.session[SESSION_QUESTIONNAIRE] = questionnaire.pk
-            return _go(
-                request, _next_url(step, questionnaire.answers, change=change, in_use=in_use)
-            )
+            # The session keeps the id of a questionnaire it did not find by its key (a new
+            # one: in case the key changes), and only if it changed: saving the session is a
+            # transaction of its own.
+            if (
+                questionnaire is None or questionnaire.session_key != request.session.session_key
+            ) and request.session.get(SESSION_QUESTIONNAIRE) != saved.pk:
+                request.session[SESSION_QUESTIONNAIRE] = saved.pk
+            return _go(request, _next_url(step, saved.answers, change=change, in_use=in_use))
     else:
         form = step.form_class(initial=step.form_class.initial_from(answers))
 
@@ -173,7 +202,18 @@ def _answer_rows(answers: dict[str, object], in_use: questions.InUse) -> list[di
                 )
                 question = gettext(fact.label)
             rows.append(
-                {"question": question, "answer": value, "change_url": _step_url(step, change=True)}
+                {
+                    "question": question,
+                    "answer": value,
+                    "change_url": _step_url(step, change=True),
+                    # One sentence for translators, as {% blocktranslate %} gives them, made
+                    # here: that tag, once a row, was a tenth of the page's work. The
+                    # translation is trusted as the tag trusts it; the question is escaped.
+                    "change_label": mark_safe(
+                        gettext('Change<span class="visually-hidden"> %(question)s</span>')
+                        % {"question": conditional_escape(question.lower())}
+                    ),
+                }
             )
     return rows
 
@@ -188,12 +228,12 @@ def _answer_label(fact: Fact, value: object) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_cookie
 def answers(request: HtmxHttpRequest) -> HttpResponse:
     """Check your answers; confirming them creates a result with a share link."""
-    questionnaire = _questionnaire(request)
+    questionnaire, in_use = _questionnaire(request)
     if questionnaire is None or not questionnaire.answers:
         return redirect("profiles:start")
-    in_use = selectors.facts_in_use()
     missing = questions.first_unanswered(questionnaire.answers, in_use=in_use)
     if request.method == "POST":
         if missing is not None:
@@ -317,4 +357,58 @@ def result_delete(request: HtmxHttpRequest, token: str) -> HttpResponse:
         response = render(request, "profiles/result_delete.html", {"result": result})
         response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HtmxHttpRequest, kind: str, item_id: int) -> HttpResponse:
+    """Tell the advisers that an item of a public page is wrong or out of date."""
+    item = selectors.reported_item_get(kind=kind, item_id=item_id)
+    if item is None:
+        raise Http404("There is no such item; it may have been removed.")
+    # From a result page: its answers may be attached, but only if the reporter ticks the box.
+    token = (request.POST.get("result") or request.GET.get("result") or "")[:64]
+    result = Result.objects.filter(token=token).only("token", "answers").first() if token else None
+    form = ReportForm(
+        request.POST if request.method == "POST" else None, with_result=result is not None
+    )
+    if form.is_valid():
+        report_limit(request)
+        if not form.is_robot:  # a filled-in trap field: thanked, not recorded
+            attach = result is not None and form.cleaned_data.get("attach_answers")
+            visas_services.report_create(
+                item=item,
+                message=form.cleaned_data["message"],
+                source_url=form.cleaned_data["source_url"],
+                email=form.cleaned_data["email"],
+                answers=result.answers if attach and result is not None else None,
+            )
+        back = result.get_absolute_url() if result else _program_url(item.program_slug)
+        return redirect(f"{reverse('profiles:report_sent')}?{urlencode({'back': back})}")
+    response = render(
+        request,
+        "profiles/report.html",
+        {
+            "item": item,
+            "form": form,
+            "result": result,
+            "back_url": result.get_absolute_url() if result else _program_url(item.program_slug),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _program_url(slug: str) -> str:
+    return reverse("visas:program_detail", kwargs={"slug": slug})
+
+
+@require_GET
+def report_sent(request: HttpRequest) -> HttpResponse:
+    """Thank the reporter, with a way back to where they were."""
+    back = request.GET.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
+        back = reverse("visas:program_list")
+    response = render(request, "profiles/report_sent.html", {"back_url": back})
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response

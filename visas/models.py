@@ -76,6 +76,41 @@ class Source(LoadedContent):
         return f"{self.title} ({self.publisher})"
 
 
+class SourceCheck(models.Model):
+    """What the last automatic check of a source's web address found (``check_sources``).
+
+    Kept apart from Source on purpose: a check is an observation, not an adviser's edit, so
+    it adds no history record, does not change the source's stale-save fingerprint and does
+    not raise the revisions of the programs citing it.
+    """
+
+    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="last_check")
+    url = models.URLField(max_length=500, help_text="The web address that was checked.")
+    status = models.CharField(max_length=12, choices=choices(v.SourceCheckStatus))
+    http_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The final HTTP status; empty when nothing answered."
+    )
+    final_url = models.CharField(
+        max_length=2000, blank=True, help_text="Where the address led after redirects."
+    )
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the page as last fetched."
+    )
+    baseline_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the page advisers know: as first fetched, or when last reviewed.",
+    )
+    detail = models.CharField(max_length=300, blank=True)
+    checked_at = models.DateTimeField()
+    status_since = models.DateTimeField(help_text="When the check first found this status.")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.status}"
+
+
 class Program(LoadedContent):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
@@ -495,3 +530,35 @@ class KeyFigure(CitedFact):
                 errors.setdefault(f"applies_{field}", []).extend(messages)
         if errors:
             raise ValidationError(errors)
+
+
+class Report(models.Model):
+    """An applicant's report that an item on a public page is wrong or out of date."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reports")
+    item_kind = models.CharField(max_length=12, choices=choices(v.ReportedItem))
+    item_id = models.PositiveIntegerField()
+    item_text = models.CharField(
+        max_length=500, help_text="The item as the reporter saw it (it may have changed since)."
+    )
+    message = models.TextField(max_length=2000, verbose_name="what is wrong")
+    source_url = models.URLField(max_length=500, blank=True, verbose_name="source given")
+    email = models.EmailField(blank=True, help_text="Only to ask the reporter about the report.")
+    answers = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The reporter's answers, only if they chose to attach them.",
+    )
+    status = models.CharField(
+        max_length=10, choices=choices(v.ReportStatus), default=v.ReportStatus.NEW, db_index=True
+    )
+    adviser_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["item_kind", "item_id"])]
+
+    def __str__(self) -> str:
+        return f"{v.ReportedItem(self.item_kind).label}: {self.item_text[:60]}"

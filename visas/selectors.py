@@ -7,13 +7,15 @@ one for their further sources.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import JSONField, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -39,6 +41,7 @@ from visas.vocabulary import (
     Payer,
     ProgramStatus,
     Recurrence,
+    ReportedItem,
     Selection,
     Severity,
 )
@@ -75,42 +78,99 @@ def program_rules_get(*, slug: str) -> rules.ProgramRules | None:
     return found[0] if found else None
 
 
-# Rules read from the database, kept per process by the programs' revisions: every change to a
-# program or anything under it (and to a source it cites) raises its revision, so a reader
-# that sees the same revisions would read the same rules. A few sets are kept, for the moment
-# when processes see a change at different times.
-_RULES_BY_REVISIONS: OrderedDict[tuple[tuple[str, int, int], ...], list[rules.ProgramRules]] = (
-    OrderedDict()
-)
+# What identifies every program's current content: (slug, id, revision) each, in site order.
+# The id too: a program deleted and made again under its slug starts again at revision 1.
+Versions = tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    rules: tuple[rules.ProgramRules, ...]
+    facts: frozenset[str]  # every applicant fact these rules read
+
+
+# Rules read from the database, kept per process by the programs' versions, with the facts
+# they read (the questionnaire needs those on every page): every change to a program or
+# anything under it (and to a source it cites) raises its revision, so a reader that sees
+# the same versions would read the same rules. A few sets are kept, for the moment when
+# processes see a change at different times.
+_RULES_BY_REVISIONS: OrderedDict[Versions, _Kept] = OrderedDict()
 _RULES_KEPT = 4
 
 
-def program_rules_current() -> list[rules.ProgramRules]:
-    """Every program as rules, as :func:`program_rules_list`, in one query when nothing
-    changed since this process last read them."""
-    # The id too: a program deleted and made again under its slug starts again at revision 1.
-    revisions = tuple(
-        Program.objects.order_by("display_order", "name", "id").values_list(
-            "slug", "id", "revision"
-        )
+def program_versions() -> Versions:
+    """Every program's (slug, id, revision), in site order: what the kept rules are keyed by."""
+    # Written out: it runs on every question page, and building it through the ORM took
+    # three times as long as running it.
+    table = connection.ops.quote_name(Program._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT slug, id, revision FROM {table} ORDER BY display_order, name, id")
+        return tuple((slug, pk, revision) for slug, pk, revision in cursor.fetchall())
+
+
+def program_versions_expression() -> RawSQL:
+    """:func:`program_versions` as one JSON array, for annotating another query with it (one
+    round trip instead of two on the questionnaire's pages); read it with
+    :func:`program_versions_from_json`."""
+    table = connection.ops.quote_name(Program._meta.db_table)
+    return RawSQL(
+        "SELECT COALESCE(jsonb_agg(jsonb_build_array(slug, id, revision) "
+        f"ORDER BY display_order, name, id), '[]'::jsonb) FROM {table}",
+        [],
+        output_field=JSONField(),
     )
-    found = _RULES_BY_REVISIONS.get(revisions)
-    if found is None:
+
+
+def program_versions_from_json(value: object) -> Versions | None:
+    """Versions read through :func:`program_versions_expression` (as JSON, or as its text
+    from a raw query); None if unreadable."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if not isinstance(value, list):
+        return None
+    try:
+        return tuple((str(slug), int(pk), int(revision)) for slug, pk, revision in value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _kept(versions: Versions | None) -> _Kept:
+    if versions is None:
+        versions = program_versions()
+    kept = _RULES_BY_REVISIONS.get(versions)
+    if kept is None:
         found = program_rules_list()
+        kept = _Kept(rules=tuple(found), facts=_facts(found))
         read = tuple((p.slug, p.revision) for p in found)
-        if read == tuple((slug, revision) for slug, _, revision in revisions):  # no change
-            _RULES_BY_REVISIONS[revisions] = found
+        if read == tuple((slug, revision) for slug, _, revision in versions):  # no change
+            _RULES_BY_REVISIONS[versions] = kept
             while len(_RULES_BY_REVISIONS) > _RULES_KEPT:
                 _RULES_BY_REVISIONS.popitem(last=False)
-    return list(found)
+    return kept
 
 
-def facts_in_use(programs: Sequence[rules.ProgramRules] | None = None) -> frozenset[str]:
+def _facts(programs: Iterable[rules.ProgramRules]) -> frozenset[str]:
+    return frozenset(fact.value for program in programs for fact in program.facts_used())
+
+
+def program_rules_current(*, versions: Versions | None = None) -> list[rules.ProgramRules]:
+    """Every program as rules, as :func:`program_rules_list`, in one query when nothing
+    changed since this process last read them (none with ``versions`` already read)."""
+    return list(_kept(versions).rules)
+
+
+def facts_in_use(
+    programs: Sequence[rules.ProgramRules] | None = None, *, versions: Versions | None = None
+) -> frozenset[str]:
     """Every applicant fact that some program's rules read (criteria, points rows and figure
-    conditions): the questionnaire asks only about these. From the kept rules, so one query
-    when nothing changed."""
-    chosen = program_rules_current() if programs is None else programs
-    return frozenset(fact.value for program in chosen for fact in program.facts_used())
+    conditions): the questionnaire asks only about these. Of the given programs, or else of
+    the kept rules: one query when nothing changed (none with ``versions`` already read)."""
+    if programs is not None:
+        return _facts(programs)
+    return _kept(versions).facts
 
 
 def program_revisions(*, slugs: Sequence[str]) -> dict[str, int]:
@@ -336,3 +396,41 @@ def _source_ref(source: Source) -> rules.SourceRef:
         is_official=source.is_official,
         note=source.note,
     )
+
+
+@dataclass(frozen=True)
+class ReportedItemView:
+    """An item an applicant may report, as the report form shows it."""
+
+    kind: ReportedItem
+    id: int
+    program_id: int
+    program_slug: str
+    program_name: str
+    text: str
+
+
+_REPORTED: dict[ReportedItem, tuple[type[models.Model], str]] = {
+    ReportedItem.CRITERION: (Criterion, "statement"),
+    ReportedItem.POINTS: (PointsTable, "name"),
+    ReportedItem.FIGURE: (KeyFigure, "label"),
+    ReportedItem.CAVEAT: (Caveat, "title"),
+}
+
+
+def reported_item_get(*, kind: str, item_id: int) -> ReportedItemView | None:
+    """The item a report is about, or None if there is no such item (any more)."""
+    try:
+        item_kind = ReportedItem(kind)
+    except ValueError:
+        return None
+    model, text_field = _REPORTED[item_kind]
+    row = (
+        model._default_manager.filter(pk=item_id)
+        .values_list("program_id", "program__slug", "program__name", text_field)
+        .first()
+    )
+    if row is None:
+        return None
+    program_id, slug, name, text = row
+    return ReportedItemView(item_kind, item_id, program_id, slug, name, str(text))

@@ -29,9 +29,11 @@ from visas.models import (
     PointsRow,
     PointsTable,
     Program,
+    Report,
     RequirementGroup,
     Source,
 )
+from visas.selectors import ReportedItemView
 
 EXPORT_FORMAT = "visa-content/2"
 
@@ -760,3 +762,24 @@ def content_import(*, data: Mapping[str, Any]) -> LoadReport:
         report.counts[Outcome.CREATED if created else Outcome.UPDATED] += 1
         report.programs += 1
     return report
+
+
+def report_create(
+    *,
+    item: ReportedItemView,
+    message: str,
+    source_url: str = "",
+    email: str = "",
+    answers: Mapping[str, Any] | None = None,
+) -> Report:
+    """Record an applicant's report that an item is wrong or out of date, for advisers."""
+    return Report.objects.create(
+        program_id=item.program_id,
+        item_kind=item.kind,
+        item_id=item.id,
+        item_text=item.text[:500],
+        message=message,
+        source_url=source_url,
+        email=email,
+        answers=dict(answers) if answers is not None else None,
+    )

@@ -1,8 +1,11 @@
 """Public program pages: every program, and each program with its requirements, points tables,
 figures, caveats and sources. The page reads and words the program exactly as the result page
-does, and is kept rendered per revision, date and language: one query when it is cached."""
+does, and is kept rendered per revision, date and language: one query when it is cached.
+The list of programs is kept rendered the same way."""
 
 from __future__ import annotations
+
+import hashlib
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,7 +20,19 @@ from visas.models import Program
 @require_GET
 def program_list(request: HttpRequest) -> HttpResponse:
     """List every program with its status and last review date."""
-    return render(request, "visas/program_list.html", {"programs": Program.objects.all()})
+    # Kept rendered like a program's page: every program's slug, id and revision change with
+    # any edit, addition or removal; dates and names are worded by the language.
+    versions = selectors.program_versions()
+    digest = hashlib.sha256(repr(versions).encode()).hexdigest()[:32]
+    key = f"program-list-gz:{digest}:{translation.get_language()}:{request.get_host()}"
+    response = page_get(request, key)
+    if response is not None:
+        return response
+    programs = list(Program.objects.order_by("display_order", "name", "id"))
+    response = render(request, "visas/program_list.html", {"programs": programs})
+    if tuple((p.slug, p.pk, p.revision) for p in programs) == versions:  # not changed meanwhile
+        page_set(key, response)
+    return response
 
 
 @require_GET

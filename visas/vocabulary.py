@@ -79,6 +79,38 @@ class LegalStatus(LabelledEnum):
     UNKNOWN = "unknown", _("Status unknown")
 
 
+class SourceCheckStatus(LabelledEnum):
+    """What the last automatic check of a source's web address found (``check_sources``).
+
+    Anything but OK asks an adviser to look at the source and at the facts that cite it.
+    """
+
+    OK = "ok", _("OK")
+    CHANGED = "changed", _("Changed since last reviewed")
+    MOVED = "moved", _("Moved (permanent redirect)")
+    BROKEN = "broken", _("Broken (error from the server)")
+    UNREACHABLE = "unreachable", _("Unreachable (no answer)")
+
+    @property
+    def needs_review(self) -> bool:
+        return self is not SourceCheckStatus.OK
+
+
+class ReportedItem(LabelledEnum):
+    """What on a public page an applicant can report as wrong or out of date."""
+
+    CRITERION = "criterion", _("Requirement")
+    POINTS = "points", _("Points table")
+    FIGURE = "figure", _("Key figure")
+    CAVEAT = "caveat", _("Caveat")
+
+
+class ReportStatus(LabelledEnum):
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted (the content was or will be corrected)")
+    REJECTED = "rejected", _("Rejected (the content is right)")
+
+
 class Selection(LabelledEnum):
     """How a program chooses among applicants who may apply."""
 

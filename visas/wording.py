@@ -203,6 +203,18 @@ class Entry:
         return f"visas/_{self.kind}.html"
 
     @property
+    def name(self) -> str:
+        """What the item is called on the page (for links about it)."""
+        rule = self.rule
+        if isinstance(rule, rules.CriterionRule):
+            return rule.statement
+        if isinstance(rule, rules.PointsTableRule):
+            return rule.name
+        if isinstance(rule, rules.FigureRule):
+            return rule.label
+        return rule.title
+
+    @property
     def unclear(self) -> bool:
         return (
             self.status is Status.UNCLEAR

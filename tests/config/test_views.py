@@ -1,8 +1,13 @@
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import override_script_prefix
+from pytest_django.fixtures import Settings
+
+from tests.pseudo_locale import pseudo_translations
 
 
 @pytest.mark.django_db
@@ -75,3 +80,36 @@ def test_unknown_page_is_a_404_in_the_site_style(client: Client) -> None:
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert "skip-link" in response.content.decode()
+
+
+def _current_link(html: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+
+
+@pytest.mark.django_db
+def test_the_kept_site_header_marks_the_section_of_each_page(client: Client) -> None:
+    call_command("load_visa_content", verbosity=0)
+    for _ in range(2):  # rendered, then kept
+        assert _current_link(client.get("/check/").content.decode()) == ["/check/"]
+        assert _current_link(client.get("/check/citizenship/").content.decode()) == ["/check/"]
+        assert _current_link(client.get("/programs/").content.decode()) == ["/programs/"]
+        assert _current_link(client.get("/").content.decode()) == []
+
+
+@pytest.mark.django_db
+def test_the_kept_site_header_follows_the_language_and_the_url_prefix(
+    client: Client, settings: Settings
+) -> None:
+    settings.LANGUAGES = [("en", "English"), ("fr", "Français")]
+    with pseudo_translations(["fr"]):
+        for _ in range(2):
+            french = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+            assert "⟦Visa programs⟧" in french
+            assert "⟦Skip to main content⟧" in french
+            english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+            assert ">Visa programs<" in english
+            assert "⟦" not in english
+    with override_script_prefix("/navigator/"):
+        mounted = client.get("/").content.decode()
+    assert 'href="/navigator/programs/"' in mounted
+    assert 'href="/programs/"' in client.get("/").content.decode()

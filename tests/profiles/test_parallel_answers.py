@@ -12,9 +12,10 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from profiles import views
+from profiles import questions, services, views
 from profiles.models import Questionnaire
 
+STEP = questions.STEPS_BY_SLUG["citizenship"]
 FIRST_ANSWERS = [
     ("citizenship", {"citizenship": "IN"}),
     ("residence", {"residence": "US"}),
@@ -80,3 +81,36 @@ def test_a_first_answer_without_a_session_starts_one_with_its_questionnaire() ->
     assert client.post("/check/residence/", {"residence": "US"}).status_code == 302
     questionnaire.refresh_from_db()
     assert questionnaire.answers == {"citizenship": "IN", "residence": "US"}
+
+
+@pytest.mark.usefixtures("visa_content")
+def test_an_answer_saved_from_an_older_read_keeps_the_answers_saved_since() -> None:
+    first = services.questionnaire_answer_save(
+        questionnaire=None, step=STEP, data={"citizenship": "IN"}, session_key="k" * 32
+    )
+    # Another tab saves an answer after this one read the questionnaire.
+    read_before = Questionnaire.objects.get(pk=first.pk)
+    services.questionnaire_answer_save(
+        questionnaire=first, step=STEP, data={"residence": "US"}, session_key="k" * 32
+    )
+    saved = services.questionnaire_answer_save(
+        questionnaire=read_before, step=STEP, data={"age": 30}, session_key="k" * 32
+    )
+    assert saved.pk == first.pk
+    assert saved.answers == {"citizenship": "IN", "residence": "US", "age": 30}
+    assert Questionnaire.objects.get().answers == saved.answers
+    assert saved.updated_at > first.updated_at
+
+
+@pytest.mark.usefixtures("visa_content")
+def test_an_answer_for_a_questionnaire_removed_meanwhile_starts_a_new_one() -> None:
+    gone = services.questionnaire_answer_save(
+        questionnaire=None, step=STEP, data={"citizenship": "IN"}, session_key="k" * 32
+    )
+    Questionnaire.objects.filter(pk=gone.pk).delete()  # "start again" in another tab
+    saved = services.questionnaire_answer_save(
+        questionnaire=gone, step=STEP, data={"residence": "US"}, session_key="k" * 32
+    )
+    assert saved.pk != gone.pk
+    assert Questionnaire.objects.get().answers == {"residence": "US"}
+    assert saved.session_key == "k" * 32

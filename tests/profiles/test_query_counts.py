@@ -96,3 +96,27 @@ def test_creating_a_result_does_not_grow_with_programs(client: Client) -> None:
     assert len(fifty_again.captured_queries) == len(warm.captured_queries)
     # Reading the rules is 11 queries; kept, one query checks the revisions instead.
     assert len(three.captured_queries) - len(warm.captured_queries) == 11
+
+
+def test_questions_and_answers_cost_a_fixed_few_queries(client: Client) -> None:
+    for slug, data in INDIAN_STEM_GRADUATE[:2]:
+        assert client.post(f"/check/{slug}/", data).status_code == 302
+    # A first visit: the programs' versions (which questions to ask); no session yet.
+    with CaptureQueriesContext(connection) as fresh:
+        assert Client().get("/check/citizenship/").status_code == 200
+    assert len(fresh) == 1
+    # With answers: the questionnaire of this (live) session, with the programs' versions.
+    # The session itself is not read.
+    for path in ("/check/age/", "/check/answers/", "/check/"):
+        with CaptureQueriesContext(connection) as page:
+            response = client.get(path)
+        assert response.status_code == 200
+        assert len(page) == 1, (path, page.captured_queries)
+        assert "Cookie" in response["Vary"]  # personal: no shared cache may keep it
+    # An answer: the same query, and one statement merging it into the saved answers. The
+    # session already finds the questionnaire, so it is not written.
+    with CaptureQueriesContext(connection) as answer:
+        assert client.post("/check/age/", {"age": "30"}).status_code == 302
+    statements = [query["sql"].split()[0] for query in answer.captured_queries]
+    assert statements == ["SELECT", "UPDATE"], answer.captured_queries
+    assert "profiles_questionnaire" in answer.captured_queries[-1]["sql"]

@@ -6,10 +6,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
+from django.test.utils import override_script_prefix
 from django.utils import timezone
 
 from profiles import services
@@ -537,3 +539,34 @@ def test_migration_converts_stored_schema_1_snapshots() -> None:
         "china-r-visa": rules.Verdict.NOT_ELIGIBLE,
     }
     assert all(r.selection.mechanism.value == "not_recorded" for r in loaded)
+
+
+def test_links_to_the_questions_follow_the_script_prefix(client: Client) -> None:
+    answer_all(client, INDIAN_STEM_GRADUATE)
+    with override_script_prefix("/navigator/"):  # served under /navigator/
+        mounted = client.get("/check/answers/").content.decode()
+    assert 'href="/navigator/check/age/?change=1"' in mounted
+    html = client.get("/check/answers/").content.decode()
+    assert 'href="/check/age/?change=1"' in html
+    assert "/navigator/" not in html
+
+
+def test_answers_stay_found_when_the_session_key_changes(client: Client) -> None:
+    answer_all(client, INDIAN_STEM_GRADUATE[:2])
+    questionnaire = Questionnaire.objects.get()
+    # The key changes (as a sign-in in the same browser does): the session keeps the id.
+    session = client.session
+    session.cycle_key()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    assert questionnaire.session_key != session.session_key
+    assert "Question 3 of 11" in client.get("/check/age/").content.decode()
+    assert client.post("/check/age/", {"age": "30"})["Location"] == "/check/degree/"
+    # A questionnaire made before sessions had keys: found by the id too.
+    Questionnaire.objects.update(session_key="")
+    assert client.post("/check/degree/", {"degree": "master"}).status_code == 302
+    assert Questionnaire.objects.get().answers == {
+        "citizenship": "IN",
+        "residence": "IN",
+        "age": 30,
+        "degree": "master",
+    }

@@ -12,13 +12,22 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.db.models import Q
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from tests.visas.conftest import ADVISER_PASSWORD
-from tests.visas.factories import ProgramFactory, RequirementGroupFactory
+from tests.visas.factories import (
+    CriterionFactory,
+    ProgramFactory,
+    RequirementGroupFactory,
+    SourceFactory,
+)
 from visas.admin import CONCURRENT_EDIT_MESSAGE
-from visas.models import Criterion, KeyFigure, PointsTable, Program, Source
+from visas.models import Criterion, KeyFigure, PointsTable, Program, Source, SourceCheck
 from visas.models import PointsRow as PointsRowModel
 
 pytestmark = pytest.mark.django_db
@@ -184,15 +193,30 @@ def program_data(program: Program, **overrides: Any) -> dict[str, Any]:
 def test_the_advisers_group_has_exactly_the_visa_content_permissions() -> None:
     group = Group.objects.get(name="Immigration advisers")
     codenames = set(group.permissions.values_list("content_type__app_label", "codename"))
-    assert {app for app, _ in codenames} == {"visas"}
+    assert {app for app, _ in codenames} == {"visas", "profiles"}
+    # In profiles, only the regression profiles advisers keep: never applicants' results.
+    profiles = {(app, name) for app, name in codenames if app == "profiles"}
+    assert profiles == {
+        ("profiles", f"{action}_regressionprofile")
+        for action in ("add", "change", "delete", "view")
+    }
     assert ("visas", "change_criterion") in codenames
     assert ("visas", "delete_source") in codenames
     assert ("visas", "view_historicalprogram") in codenames
     assert ("visas", "change_requirementgroup") in codenames
     assert ("visas", "add_pointsrow") in codenames
     assert ("visas", "view_historicalpointstable") in codenames
+    # View and change (to mark changes reviewed) on source checks, which only
+    # `check_sources` creates and which go with their source.
+    source_checks = {("visas", "view_sourcecheck"), ("visas", "change_sourcecheck")}
+    assert source_checks <= codenames
+    assert ("visas", "add_sourcecheck") not in codenames
+    assert ("visas", "delete_sourcecheck") not in codenames
+    # Applicants' reports: advisers read, settle and delete them, never write them.
+    reports = {("visas", "view_report"), ("visas", "change_report"), ("visas", "delete_report")}
+    assert reports <= codenames
     # Add, change, delete, view and view history on 8 content models.
-    assert len(codenames) == 40
+    assert len(codenames - source_checks - reports - profiles) == 40
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client: Client) -> None:
@@ -774,3 +798,137 @@ def test_a_criterion_is_offered_only_the_groups_of_its_program(
     html = errors_of(adviser_client.post(f"{ADMIN}visas/criterion/{criterion.pk}/change/", data))
     assert "Select a valid choice" in html
     assert snapshot(k_visa) == before
+
+
+# --- Source checks ---------------------------------------------------------------------------
+
+
+def source_check(source: Source, status: str, **values: Any) -> SourceCheck:
+    """A check as `check_sources` records it (tests/visas/test_source_checks.py runs it)."""
+    now = timezone.now()
+    defaults: dict[str, Any] = {
+        "url": source.url,
+        "status": status,
+        "http_status": 200,
+        "final_url": source.url,
+        "content_hash": "b" * 64,
+        "baseline_hash": ("b" if status == "ok" else "a") * 64,
+        "checked_at": now,
+        "status_since": now,
+    }
+    return SourceCheck.objects.create(source=source, **{**defaults, **values})
+
+
+def test_a_changed_source_is_flagged_on_the_items_citing_it(
+    adviser_client: Client, content: None
+) -> None:
+    criterion = Criterion.objects.get(content_key="k-degree-bachelor")
+    source_check(criterion.source, "changed")
+    for other in Source.objects.exclude(pk=criterion.source_id).exclude(url=""):
+        source_check(other, "ok")
+
+    shown = escape(criterion.statement[:40])
+    listing = adviser_client.get(f"{ADMIN}visas/criterion/").content.decode()
+    row = re.search(rf"{re.escape(shown)}.*?</tr>", listing, re.S)
+    assert row is not None
+    assert "⚠ Changed since last reviewed" in row.group(0)
+    flagged = adviser_client.get(f"{ADMIN}visas/criterion/?source_check=review").content.decode()
+    citing = Criterion.objects.filter(
+        Q(source=criterion.source)
+        | Q(more_sources=criterion.source)
+        | Q(legal_source=criterion.source)
+    ).distinct()
+    assert f"{citing.count()} criteri" in flagged
+    assert shown in flagged
+    calm = adviser_client.get(f"{ADMIN}visas/criterion/?source_check=ok").content.decode()
+    assert shown not in calm
+
+    page = adviser_client.get(f"{ADMIN}visas/program/{criterion.program_id}/change/")
+    html = page.content.decode()
+    inline = html[html.index('id="criteria-group"') : html.index('id="points_tables-group"')]
+    assert f"⚠ Changed since last reviewed</strong>: {escape(criterion.source)}" in inline
+    assert "Selection source check" in html
+    link = re.search(r'href="([^"]+)">⚠ (\d+) criteria</a>', html)  # what to review, linked
+    assert link is not None
+    assert int(link.group(2)) == citing.filter(program=criterion.program).count()
+    to_review = adviser_client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert shown in to_review
+
+    source_page = adviser_client.get(f"{ADMIN}visas/source/{criterion.source_id}/change/")
+    html = source_page.content.decode()
+    assert "Changed since last reviewed" in html
+    assert f"/admin/visas/criterion/{criterion.pk}/change/" in html  # "Cited by" links it
+
+
+def test_an_adviser_marks_a_change_reviewed_without_touching_content(
+    adviser_client: Client, content: None
+) -> None:
+    changed, moved = Source.objects.exclude(url="").order_by("pk")[:2]
+    source_check(changed, "changed")
+    source_check(moved, "moved", final_url=moved.url + "new/")
+    revisions = dict(Program.objects.values_list("pk", "revision"))
+    history = Source.history.count()
+
+    response = adviser_client.post(
+        f"{ADMIN}visas/source/",
+        {"action": "mark_changes_reviewed", "_selected_action": [changed.pk, moved.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Marked 1 changed source(s) reviewed" in html
+    assert "1 selected source(s) are moved, broken or unreachable" in html
+    check = SourceCheck.objects.get(source=changed)
+    assert (check.status, check.baseline_hash, check.reviewed_by) == ("ok", "b" * 64, "Ada Adviser")
+    assert SourceCheck.objects.get(source=moved).status == "moved"
+    assert dict(Program.objects.values_list("pk", "revision")) == revisions
+    assert Source.history.count() == history
+
+    listing = adviser_client.get(f"{ADMIN}visas/source/?check=moved").content.decode()
+    assert escape(moved.title) in listing
+    assert escape(changed.title) not in listing
+
+
+def test_a_check_of_an_address_since_edited_flags_nothing(
+    adviser_client: Client, content: None
+) -> None:
+    source = Source.objects.exclude(url="").first()
+    assert source is not None
+    source_check(source, "broken", url="https://old.example.org/page", http_status=404)
+    listing = adviser_client.get(f"{ADMIN}visas/source/?check=review").content.decode()
+    assert escape(source.title) not in listing
+    html = adviser_client.get(f"{ADMIN}visas/source/{source.pk}/change/").content.decode()
+    assert "The address was edited after this check." in html
+
+
+def test_the_criteria_list_reads_source_checks_in_constant_queries(
+    adviser_client: Client,
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert adviser_client.get(f"{ADMIN}visas/criterion/").status_code == 200
+        return len(captured)
+
+    def cited() -> None:
+        source, more, legal = SourceFactory(), SourceFactory(), SourceFactory()
+        for one in (source, more, legal):
+            source_check(one, "changed")
+        criterion = CriterionFactory(source=source, more_sources=[more])
+        criterion.legal_source = legal
+        criterion.save()
+
+    cited()
+    few = queries()
+    for _ in range(4):
+        cited()
+    assert queries() == few
+
+
+def test_an_adviser_deletes_a_checked_source_with_its_check(adviser_client: Client) -> None:
+    source = SourceFactory()
+    source_check(source, "broken", http_status=404)
+    url = f"{ADMIN}visas/source/{source.pk}/delete/"
+    assert "have permission" not in adviser_client.get(url).content.decode()
+    response = adviser_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Source.objects.filter(pk=source.pk).exists()
+    assert not SourceCheck.objects.filter(source_id=source.pk).exists()

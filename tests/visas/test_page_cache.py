@@ -1,11 +1,15 @@
 """Kept pages and rules stay correct: every change an adviser makes — to a program, an item
-under it, or a source it cites — shows at once on the public page and in new results."""
+under it, or a source it cites — shows at once on the public pages and in new results."""
 
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from tests.visas.factories import ProgramFactory
+from tests.visas.test_admin import program_data
 from tests.visas.test_admin_concurrency import advisers, form_open  # noqa: F401  (fixture)
 from visas import selectors
 from visas.models import KeyFigure, Program, Source
@@ -14,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 ADMIN = "/admin/"
 PAGE = "/programs/us-h1b/"
+LIST = "/programs/"
 
 
 def test_a_source_edited_in_the_admin_shows_at_once_on_the_cached_page(
@@ -55,3 +60,28 @@ def test_an_item_edited_in_the_admin_shows_at_once_on_the_cached_page(
     data["label"] = "Lottery registration fee (relabelled)"
     assert ada.post(url, data).status_code == 302
     assert "Lottery registration fee (relabelled)" in visitor.get(PAGE).content.decode()
+
+
+def test_the_program_list_is_kept_and_shows_an_edit_at_once(
+    advisers: tuple[Client, Client],  # noqa: F811
+) -> None:
+    ada, _ = advisers
+    visitor = Client()
+    program = Program.objects.get(slug="us-h1b")
+    assert program.name in visitor.get(LIST).content.decode()  # rendered, and now kept
+    with CaptureQueriesContext(connection) as kept:
+        assert visitor.get(LIST).status_code == 200
+    assert len(kept) == 1  # the programs' versions
+
+    response = ada.post(
+        f"{ADMIN}visas/program/{program.pk}/change/",
+        program_data(program, name="US H-1B (renamed by an adviser)"),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert "US H-1B (renamed by an adviser)" in visitor.get(LIST).content.decode()
+
+    # A program added or removed changes the list too.
+    ProgramFactory(slug="new-route", name="A new route")
+    assert "A new route" in visitor.get(LIST).content.decode()
+    Program.objects.filter(slug="new-route").delete()
+    assert "A new route" not in visitor.get(LIST).content.decode()

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from pytest_django import DjangoAssertNumQueries
 
 from tests.visas import scenarios
-from visas import rules
+from visas import rules, selectors, services
 from visas import vocabulary as v
 from visas.models import (
     Caveat,
@@ -306,3 +306,72 @@ def test_seed_content_reads_as_the_hand_built_scenarios(answers: dict[str, objec
         for result in rules.evaluate(scenarios.PROGRAMS, answers, today=scenarios.TODAY)
     }
     assert {slug: loaded[slug] for slug in mirrored} == mirrored
+
+
+def test_kept_rules_and_facts_follow_every_revision(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    program = make_program("kept")
+    facts = selectors.facts_in_use()
+    assert {Fact.FIELD, Fact.INSTITUTION} <= facts
+    assert Fact.FAMILY not in facts
+    with django_assert_num_queries(1):  # kept: only the versions are read
+        assert selectors.facts_in_use() == facts
+    versions = selectors.program_versions()
+    with django_assert_num_queries(0):  # versions read with another query (a questionnaire)
+        assert selectors.facts_in_use(versions=versions) == facts
+
+    # An edit that raises the revision (as every adviser's edit does) shows at once.
+    Criterion.objects.create(
+        program=program,
+        source=Source.objects.first(),
+        as_of=AS_OF,
+        fact=Fact.FAMILY,
+        operator=Operator.IN,
+        values=["alone"],
+        importance=Importance.REQUIRED,
+        statement="Alone.",
+    )
+    assert selectors.facts_in_use() == facts  # the same revision: the same rules, kept
+    services.program_revision_bump(program=program)
+    assert selectors.facts_in_use() == facts | {Fact.FAMILY}
+    assert Fact.FAMILY in {c.condition.fact for c in selectors.program_rules_current()[0].criteria}
+    assert selectors.facts_in_use(versions=versions) == facts  # as they were then
+
+    # A program made anew under the same slug starts again at revision 1: its id tells.
+    Criterion.objects.all().delete()  # grouped items first (see test_models)
+    PointsTable.objects.all().delete()
+    Program.objects.all().delete()
+    anew = make_program("kept")
+    Criterion.objects.create(
+        program=anew,
+        source=Source.objects.first(),
+        as_of=AS_OF,
+        fact=Fact.FAMILY,
+        operator=Operator.IN,
+        values=["alone"],
+        importance=Importance.REQUIRED,
+        statement="Alone.",
+    )
+    assert [(slug, revision) for slug, _, revision in selectors.program_versions()] == [
+        (slug, revision) for slug, _, revision in versions
+    ]
+    assert selectors.facts_in_use() == facts | {Fact.FAMILY}
+
+
+def test_versions_read_with_another_query_are_the_same() -> None:
+    make_program("b-second", order=20, name="Beta")
+    make_program("a-third", order=20, name="Gamma")
+    make_program("c-first", order=10, name="Zeta")
+    Program.objects.filter(slug="a-third").update(revision=5)
+    versions = Program.objects.annotate(
+        versions=selectors.program_versions_expression()
+    ).values_list("versions", flat=True)[0]
+    assert selectors.program_versions_from_json(versions) == selectors.program_versions()
+    assert [slug for slug, _, _ in selectors.program_versions()] == [
+        "c-first",
+        "b-second",
+        "a-third",
+    ]
+    assert selectors.program_versions_from_json(None) is None
+    assert selectors.program_versions_from_json([["x", "not a number", 1]]) is None
