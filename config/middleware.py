@@ -13,7 +13,9 @@ MAX_ID_DIGITS = 18
 
 
 class RejectMalformedRequestsMiddleware:
-    """400 for a NUL byte in the path or query string; 404 for a non-numeric history id.
+    """400 for a NUL byte in the path or query string or a Content-Length that is not a
+    number (Django reads it with ``int()`` wherever a body is read, error handlers included);
+    404 for a non-numeric history id.
 
     PostgreSQL refuses NUL bytes in text, so an admin search, list filter or autocomplete
     term holding one would be a DataError (a 500); no page of this site needs one. The
@@ -27,6 +29,9 @@ class RejectMalformedRequestsMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "\x00" in query or "%00" in query:
             raise BadRequest("NUL byte in the path or query string")
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not (length.isascii() and length.isdigit()):
+            raise BadRequest("Content-Length is not a number")
         return self.get_response(request)
 
     def process_view(

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("profiles.urls")),
 ]
 
+handler400 = "config.views.bad_request"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

@@ -64,6 +64,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400. Unlike Django's default handler it skips the CSRF check, which parses the body:
+    the body of a bad request may be the very thing that is bad (a Content-Length that is
+    not a number, too many fields), and reading it again would be a 500."""
+    return render(request, "400.html", status=400)
+
+
 def _static_page(template_name: str, status: int) -> HttpResponse:
     # Rendered without the request: context processors would read the session and the
     # user, i.e. the database that may be the very thing that failed.

@@ -1,7 +1,8 @@
 """A system check that the vocabulary, the questions and their forms agree: every applicant
-fact is asked by exactly one step, and each step's form saves exactly the step's facts. It
-runs with every ``manage.py`` command and in the test suite, so a fact without a question (or
-a question without a fact) fails loudly instead of being silently never asked."""
+fact (every key of a keyed fact) is asked by exactly one step, and each step's form saves
+exactly the step's answer keys. It runs with every ``manage.py`` command and in the test
+suite, so a fact without a question (or a question without a fact) fails loudly instead of
+being silently never asked."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from django.core.checks import Error, register
 
 from profiles import questions
-from visas.vocabulary import FACTS
+from visas.vocabulary import answer_keys
 
 
 @register()
@@ -20,7 +21,7 @@ def questions_match_facts(app_configs: Any = None, **kwargs: Any) -> list[Error]
 
 def questions_errors(steps: tuple[questions.Step, ...]) -> list[Error]:
     errors = []
-    known = {fact.value for fact in FACTS} | {questions.PRIORITIES}
+    known = {*answer_keys(), questions.PRIORITIES}
     asked: dict[str, list[str]] = {}
     for step in steps:
         for key in step.keys:
@@ -28,8 +29,10 @@ def questions_errors(steps: tuple[questions.Step, ...]) -> list[Error]:
             if key not in known:
                 errors.append(
                     Error(
-                        f"Step {step.slug!r} asks {key!r}, which is not an applicant fact.",
-                        hint="Add the fact to visas/vocabulary.py, or remove it from the step.",
+                        f"Step {step.slug!r} asks {key!r}, which is not an applicant fact "
+                        "(or not a key the fact has).",
+                        hint="Add the fact (or key) to visas/vocabulary.py, or remove it "
+                        "from the step.",
                         id="profiles.E001",
                     )
                 )
@@ -42,14 +45,15 @@ def questions_errors(steps: tuple[questions.Step, ...]) -> list[Error]:
                     id="profiles.E002",
                 )
             )
-    for fact in FACTS:
-        slugs = asked.get(fact.value, [])
+    for key in answer_keys():
+        slugs = asked.get(key, [])
         if len(slugs) != 1:
             errors.append(
                 Error(
-                    f"Applicant fact {fact.value!r} is asked by {len(slugs)} steps "
+                    f"Applicant fact {key!r} is asked by {len(slugs)} steps "
                     f"({', '.join(slugs) or 'none'}); it must be asked by exactly one.",
-                    hint="Add a step (with a form) for it in profiles/questions.py.",
+                    hint="Give it a question in visas/vocabulary.py (its form is generated), "
+                    "or a hand-written step (with a form) in profiles/questions.py.",
                     id="profiles.E003",
                 )
             )

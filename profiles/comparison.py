@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from visas import rules, wording
-from visas.vocabulary import CaveatCategory, Fact, FigureKind, Priority
+from visas.vocabulary import CaveatCategory, Fact, FigureKind, Priority, answer_key
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ TOPICS: dict[str, Topic] = {
         (CaveatCategory.PERMANENT_RESIDENCE,),
     ),
     "language": Topic(
-        lambda: _("Language"), categories=(CaveatCategory.LANGUAGE,), facts=(Fact.MANDARIN,)
+        lambda: _("Language"), categories=(CaveatCategory.LANGUAGE,), facts=(Fact.LANGUAGE_LEVEL,)
     ),
 }
 
@@ -161,13 +161,15 @@ def deciding_answers(
     results: Sequence[rules.ProgramResult], answers: Mapping[str, object]
 ) -> list[tuple[str, str]]:
     """(question, answer) for the answers that decided a verdict: all a shared link reveals."""
-    facts: list[Fact] = []
+    facts: list[tuple[Fact, str]] = []
     for result in results:
-        for fact in result.deciding_facts:
-            if fact not in facts:
-                facts.append(fact)
+        for fact_and_key in result.deciding_facts:
+            if fact_and_key not in facts:
+                facts.append(fact_and_key)
+    order = list(Fact)
     return [
-        (wording.fact_label(fact), wording.value_label(fact, answers[fact.value]))
-        for fact in sorted(facts, key=list(Fact).index)
-        if fact.value in answers
+        (wording.fact_label(fact, key), wording.value_label(fact, answers[stored], key))
+        for fact, key in sorted(facts, key=lambda pair: (order.index(pair[0]), pair[1]))
+        for stored in [answer_key(fact, key)]
+        if stored in answers
     ]

@@ -1,5 +1,9 @@
 """One small form per questionnaire step. Choices come from visas.vocabulary.
 
+A simple question (one choice or one whole number) is not written here: :func:`fact_form`
+makes its form from the fact's entry in ``visas.vocabulary.FACTS`` (its ``Question``, its
+values or bounds). Hand-written forms remain for the steps that ask several facts at once.
+
 Error messages say what to do. Every question where it is honest offers "I don't know"
 (or "Prefer not to say"), saved as visas.vocabulary.UNKNOWN.
 """
@@ -7,6 +11,7 @@ Error messages say what to do. Every question where it is honest offers "I don't
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
@@ -15,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from profiles import widgets
 from visas import vocabulary as v
-from visas.vocabulary import UNKNOWN, Fact, LabelledEnum
+from visas.vocabulary import UNKNOWN, Fact, FactKind, LabelledEnum, answer_key
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -109,40 +114,11 @@ def _choice(
     )
 
 
-class CitizenshipForm(StepForm):
-    citizenship = _choice(
-        v.Country,
-        required=_("Select the country of your citizenship"),
-        unknown=_("Prefer not to say"),
-        widget=widgets.Select,
-        label=_("What is your citizenship?"),
-        help_text=_("If you have more than one, choose the one you would travel on."),
-    )
-
-
-class ResidenceForm(StepForm):
-    residence = _choice(
-        v.Country,
-        required=_("Select the country you live in"),
-        widget=widgets.Select,
-        label=_("Which country do you live in now?"),
-    )
-
-
-class UsStatusForm(StepForm):
-    us_status = _choice(
-        v.UsStatus,
-        required=_("Select your current status in the United States"),
-        unknown=_("I don't know"),
-        label=_("What is your current status in the United States?"),
-        help_text=_("Some costs depend on whether you would change status inside the US."),
-    )
-
-
 class _WholeNumberForm(StepForm):
     """A whole number, or "prefer not to say" (saved as UNKNOWN)."""
 
-    fact: ClassVar[str]
+    fact: ClassVar[str]  # the field
+    answer: ClassVar[str] = ""  # the answer key, when it is not the field's name
     unknown_name: ClassVar[str]
     # Whole sentences, one per form, so that each translates as a unit.
     missing_message: ClassVar[StrOrPromise]
@@ -161,18 +137,18 @@ class _WholeNumberForm(StepForm):
 
     @classmethod
     def initial_from(cls, answers: Mapping[str, object]) -> dict[str, Any]:
-        value = answers.get(cls.fact)
+        value = answers.get(cls.answer_keys()[0])
         if value == UNKNOWN:
             return {cls.unknown_name: True}
         return {cls.fact: value} if value is not None else {}
 
     @classmethod
     def answer_keys(cls) -> tuple[str, ...]:
-        return (cls.fact,)
+        return (cls.answer or cls.fact,)
 
     def to_answers(self) -> dict[str, object]:
         number = self.cleaned_data.get(self.fact)
-        return {self.fact: UNKNOWN if number is None else number}
+        return {self.answer_keys()[0]: UNKNOWN if number is None else number}
 
 
 def _number(
@@ -197,40 +173,90 @@ def _number(
     )
 
 
-class AgeForm(_WholeNumberForm):
-    fact = Fact.AGE
-    unknown_name = "age_unknown"
-    missing_message = _("Enter your age in years, like 29, or tick the box")
-    both_message = _("Enter your age in years or tick the box, not both")
-    age = _number(
-        v.FACTS[Fact.AGE],
-        label=_("How old are you?"),
-        range_message=_("Your age must be a whole number between %(minimum)s and %(maximum)s"),
-        help_text=_("In years."),
-    )
-    age_unknown = forms.BooleanField(
-        required=False, label=_("Prefer not to say"), widget=widgets.CheckboxInput
-    )
+class _FactChoiceForm(StepForm):
+    """One choice answering one fact (at one key), saved under its answer key."""
+
+    answer: ClassVar[str]  # the answer key ("degree", "language_level:zh")
+    field_name: ClassVar[str]  # the form field ("degree", "language_level_zh")
+
+    @classmethod
+    def initial_from(cls, answers: Mapping[str, object]) -> dict[str, Any]:
+        return {cls.field_name: answers[cls.answer]} if cls.answer in answers else {}
+
+    @classmethod
+    def answer_keys(cls) -> tuple[str, ...]:
+        return (cls.answer,)
+
+    def to_answers(self) -> dict[str, object]:
+        return {self.answer: self.cleaned_data[self.field_name]}
 
 
-class DegreeForm(StepForm):
-    degree = _choice(
-        v.Degree,
-        required=_("Select your highest qualification"),
-        unknown=_("I'm not sure how my qualification compares"),
-        label=_("What is your highest qualification?"),
-        help_text=_("Include a degree you will finish within the next few months."),
-    )
+def _text(message: str, key_label: str) -> StrOrPromise:
+    """A vocabulary text translated when shown, with the key's label (translated too) in
+    place of %(key)s."""
+    if not message:
+        return ""
+    if "%(key)s" not in message:
+        return _(message)
+    return lazy(lambda: str(_(message)) % {"key": str(_(key_label))}, str)()
 
 
-class FieldForm(StepForm):
-    field = _choice(
-        v.Field,
-        required=_("Select the field you studied"),
-        unknown=_("I don't know if it counts as STEM"),
-        label=_("What did you study?"),
-        help_text=_("STEM: natural sciences, computing, engineering, mathematics and statistics."),
-    )
+def field_name(fact: Fact, key: str = "") -> str:
+    """The form field of a generated question: the fact, and its key in lower case."""
+    return f"{fact.value}_{key.lower()}" if key else fact.value
+
+
+@cache
+def fact_form(fact: Fact, key: str = "") -> type[StepForm]:
+    """The form asking one fact (at one key), made from its vocabulary entry: the question,
+    why we ask, the choices from its values (or a whole number within its bounds, with a
+    box for "prefer not to say"), and "I don't know" when the entry offers it."""
+    top = v.FACTS[fact]
+    spec = top.at(key)
+    if spec is None or spec.question is None:
+        raise LookupError(f"{answer_key(fact, key)!r} has no question of its own.")
+    question = spec.question
+    key_label = top.key_label(key)
+    name = field_name(fact, key)
+    stored = answer_key(fact, key)
+    class_name = "".join(part.capitalize() for part in name.split("_")) + "Form"
+    if spec.kind is FactKind.NUMBER:
+        unknown_name = f"{name}_unknown"
+        attrs: dict[str, object] = {
+            "fact": name,
+            "answer": stored,
+            "unknown_name": unknown_name,
+            "missing_message": _text(question.required, key_label),
+            "both_message": _text(question.both, key_label),
+            name: _number(
+                spec,
+                label=_text(question.text, key_label),
+                range_message=_text(question.out_of_range, key_label),
+                help_text=_text(question.help, key_label),
+            ),
+            unknown_name: forms.BooleanField(
+                required=False,
+                label=_text(question.unknown, key_label),
+                widget=widgets.CheckboxInput,
+            ),
+            "__module__": __name__,
+        }
+        return type(class_name, (_WholeNumberForm,), attrs)
+    assert spec.values is not None
+    attrs = {
+        "answer": stored,
+        "field_name": name,
+        name: _choice(
+            spec.values,
+            required=_text(question.required, key_label),
+            unknown=_text(question.unknown, key_label),
+            widget=widgets.Select if question.drop_down else widgets.RadioSelect,
+            label=_text(question.text, key_label),
+            help_text=_text(question.help, key_label),
+        ),
+        "__module__": __name__,
+    }
+    return type(class_name, (_FactChoiceForm,), attrs)
 
 
 class InstitutionForm(StepForm):
@@ -246,45 +272,6 @@ class InstitutionForm(StepForm):
         unknown=_("I'm not sure"),
         label=_("How well known is the university or institute?"),
         help_text=_("World top-ranked: in the top few hundred of international rankings."),
-    )
-
-
-class ExperienceForm(_WholeNumberForm):
-    fact = Fact.STEM_EXPERIENCE
-    unknown_name = "stem_experience_unknown"
-    missing_message = _("Enter your years of experience, like 3, or tick the box")
-    both_message = _("Enter your years of experience or tick the box, not both")
-    stem_experience = _number(
-        v.FACTS[Fact.STEM_EXPERIENCE],
-        label=_(
-            "How many years have you worked in science, technology, engineering or mathematics?"
-        ),
-        range_message=_(
-            "Years of experience must be a whole number between %(minimum)s and %(maximum)s"
-        ),
-        help_text=_(
-            "Whole years of paid work, research or teaching in a STEM field. Enter 0 if none."
-        ),
-    )
-    stem_experience_unknown = forms.BooleanField(
-        required=False, label=_("Prefer not to say"), widget=widgets.CheckboxInput
-    )
-
-
-class AcademicRoleForm(StepForm):
-    academic_role = _choice(
-        v.YesNo,
-        required=_("Select yes if you teach or do research at a university or institute"),
-        label=_("Do you teach or do research at a university or research institute?"),
-        help_text=_("In science, technology, engineering or mathematics."),
-    )
-
-
-class JobOfferForm(StepForm):
-    job_offer = _choice(
-        v.JobOffer,
-        required=_("Select where your job offer is, or that you have none"),
-        label=_("Do you have a job offer?"),
     )
 
 
@@ -307,51 +294,6 @@ class UsOfferForm(StepForm):
     )
 
 
-class SponsorForm(StepForm):
-    sponsor = _choice(
-        v.YesNo,
-        required=_("Select whether the employer will sponsor your visa"),
-        unknown=_("I don't know yet"),
-        label=_("Will the employer sponsor your visa?"),
-        help_text=_("Most work visas need the employer to apply for you or invite you."),
-    )
-
-
-class DegreeRelatedForm(StepForm):
-    degree_related = _choice(
-        v.Relatedness,
-        required=_("Select how your degree's field relates to the offered job"),
-        unknown=_("I'm not sure"),
-        label=_("How does the field of your degree relate to the offered job?"),
-        help_text=_(
-            "The H-1B needs a degree in a specialty directly related to the job; general "
-            "degrees (such as business administration) are often challenged."
-        ),
-    )
-
-
-class LanguagesForm(StepForm):
-    mandarin = _choice(
-        v.LanguageLevel,
-        required=_("Select your level of Mandarin"),
-        label=_("Mandarin Chinese"),
-    )
-    english = _choice(
-        v.LanguageLevel,
-        required=_("Select your level of English"),
-        label=_("English"),
-    )
-
-
-class FamilyForm(StepForm):
-    family = _choice(
-        v.Family,
-        required=_("Select who would come with you"),
-        unknown=_("Prefer not to say"),
-        label=_("Would anyone come with you?"),
-    )
-
-
 class PrioritiesForm(StepForm):
     priorities = forms.MultipleChoiceField(
         choices=_labels(v.Priority),
@@ -365,6 +307,15 @@ class PrioritiesForm(StepForm):
     @classmethod
     def initial_from(cls, answers: Mapping[str, object]) -> dict[str, Any]:
         return {"priorities": answers.get("priorities", [])}
+
+
+def question_text(fact: Fact, key: str = "") -> StrOrPromise:
+    """A generated question's text (its step's title), translated when shown."""
+    top = v.FACTS[fact]
+    spec = top.at(key)
+    assert spec is not None
+    assert spec.question is not None
+    return _text(spec.question.text, top.key_label(key))
 
 
 class ReportForm(AccessibleForm):

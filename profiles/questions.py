@@ -1,13 +1,17 @@
 """The questionnaire: an ordered list of steps, and which of them apply to an applicant.
 
-Each step asks one question (or one small group) and saves answers under applicant facts
-(visas.vocabulary.Fact). Follow-up steps apply only when an earlier answer calls for them.
-Plain functions of the answers: no request, no ORM.
+Each step asks one question (or one small group) and saves answers under answer keys
+(``visas.vocabulary.answer_key``: the fact, and for a keyed fact its key). A simple question
+is generated from its fact's vocabulary entry (``profiles.forms.fact_form``); ``ORDER``
+places it and says when it applies, and a fact with a question that ``ORDER`` does not place
+is asked before the priorities, so a simple fact needs only its vocabulary entry. A keyed
+fact is asked once per key (one step per language). Follow-up steps apply only when an
+earlier answer calls for them. Plain functions of the answers: no request, no ORM.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,7 +19,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from profiles import forms as step_forms
-from visas.vocabulary import Degree, Fact, JobOffer
+from visas import vocabulary
+from visas.vocabulary import NONE, Country, Degree, Fact, answer_key
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -30,10 +35,10 @@ class Step:
     slug: str
     title: StrOrPromise  # translated when shown
     form_class: type[step_forms.StepForm]
-    keys: tuple[str, ...]
+    keys: tuple[str, ...]  # the answer keys it saves
     applies: Callable[[Answers], bool] = lambda answers: True
-    # Facts whose questions (or derived answers) follow from this one's answer: it is asked
-    # when they are in use, even if no rule reads it directly.
+    # Answers whose questions (or derived answers) follow from this one's answer: it is
+    # asked when they are in use, even if no rule reads it directly.
     leads_to: tuple[str, ...] = ()
 
     def answered(self, answers: Answers) -> bool:
@@ -46,64 +51,96 @@ class Step:
         return any(key in facts for key in (*self.keys, *self.leads_to))
 
 
-# The facts that published programs' rules read (visas.selectors.facts_in_use); None: all.
+# The answer keys that published programs' rules read (visas.selectors.facts_in_use);
+# None: all.
 InUse = Collection[str] | None
 
 
-def _lives_in_us(answers: Answers) -> bool:
-    return answers.get(Fact.RESIDENCE) == "US"
+def _always(answers: Answers, key: str) -> bool:
+    return True
 
 
-def _has_degree(answers: Answers) -> bool:
+@dataclass(frozen=True)
+class Ask:
+    """Where a generated question goes in ``ORDER``: its fact, its slug (``{key}`` stands
+    for the key in lower case; by default the fact's name, and the key), when it applies
+    (a function of the answers and the key) and what it leads to."""
+
+    fact: Fact
+    slug: str = ""
+    applies: Callable[[Answers, str], bool] = _always
+    leads_to: tuple[str, ...] = ()
+
+    def step(self, key: str) -> Step:
+        default = self.fact.value.replace("_", "-") + ("-{key}" if key else "")
+        applies = self.applies
+        return Step(
+            (self.slug or default).format(key=key.lower()),
+            step_forms.question_text(self.fact, key),
+            step_forms.fact_form(self.fact, key),
+            (answer_key(self.fact, key),),
+            applies=lambda answers: applies(answers, key),
+            leads_to=self.leads_to,
+        )
+
+
+def steps_build(order: Sequence[Ask | Step], last: Sequence[Step]) -> tuple[Step, ...]:
+    """The steps: ``order`` with each ``Ask`` made into a step per key of its fact, then a
+    generated step for every other fact with a question of its own, then ``last``."""
+    steps: list[Step] = []
+    placed: set[Fact] = set()
+    for item in order:
+        if isinstance(item, Step):
+            steps.append(item)
+            continue
+        placed.add(item.fact)
+        steps += [item.step(key) for key in _asked_keys(item.fact)]
+    for fact in vocabulary.FACTS:
+        if fact not in placed:
+            steps += [Ask(fact).step(key) for key in _asked_keys(fact)]
+    return (*steps, *last)
+
+
+def _asked_keys(fact: Fact) -> list[str]:
+    """The keys of a fact that have a question of their own (generated)."""
+    spec = vocabulary.FACTS[fact]
+    return [key for key in spec.key_values() if (found := spec.at(key)) and found.question]
+
+
+def _lives_in(answers: Answers, country: str) -> bool:
+    return answers.get(Fact.RESIDENCE) == country
+
+
+def _has_degree(answers: Answers, key: str = "") -> bool:
     # Until the degree is answered, count its follow-ups: most applicants have one.
     return answers.get(Fact.DEGREE) != Degree.SCHOOL
 
 
-def _has_offer(answers: Answers) -> bool:
+def _has_offer(answers: Answers, key: str = "") -> bool:
     # Until the job offer is answered, count its follow-ups.
-    return answers.get(Fact.JOB_OFFER) != JobOffer.NONE
+    return answers.get(Fact.JOB_OFFER) != NONE
 
 
-def _has_us_offer(answers: Answers) -> bool:
-    return answers.get(Fact.JOB_OFFER) == JobOffer.US
+def _has_us_offer(answers: Answers, key: str = "") -> bool:
+    return answers.get(Fact.JOB_OFFER) == Country.US
 
 
-STEPS: tuple[Step, ...] = (
-    Step(
-        "citizenship",
-        _("What is your citizenship?"),
-        step_forms.CitizenshipForm,
-        (Fact.CITIZENSHIP,),
-    ),
-    Step(
-        "residence",
-        _("Which country do you live in now?"),
-        step_forms.ResidenceForm,
-        (Fact.RESIDENCE,),
-        leads_to=(Fact.US_STATUS,),
-    ),
-    Step(
-        "us-status",
-        _("What is your current status in the United States?"),
-        step_forms.UsStatusForm,
-        (Fact.US_STATUS,),
-        applies=_lives_in_us,
-    ),
-    Step("age", _("How old are you?"), step_forms.AgeForm, (Fact.AGE,)),
-    Step(
-        "degree",
-        _("What is your highest qualification?"),
-        step_forms.DegreeForm,
-        (Fact.DEGREE,),
+_STATUSES = tuple(
+    answer_key(Fact.STATUS, key) for key in vocabulary.FACTS[Fact.STATUS].key_values()
+)
+
+ORDER: tuple[Ask | Step, ...] = (
+    Ask(Fact.CITIZENSHIP),
+    Ask(Fact.RESIDENCE, leads_to=_STATUSES),
+    # The status in a country is asked of those who live there ("us-status"); everyone
+    # else has status "none" there (visas.rules derives it).
+    Ask(Fact.STATUS, slug="{key}-status", applies=_lives_in),
+    Ask(Fact.AGE),
+    Ask(
+        Fact.DEGREE,
         leads_to=(Fact.FIELD, Fact.DEGREE_COUNTRY, Fact.INSTITUTION, Fact.DEGREE_RELATED),
     ),
-    Step(
-        "field",
-        _("What did you study?"),
-        step_forms.FieldForm,
-        (Fact.FIELD,),
-        applies=_has_degree,
-    ),
+    Ask(Fact.FIELD, applies=_has_degree),
     Step(
         "institution",
         _("Where did you earn your highest degree?"),
@@ -111,23 +148,10 @@ STEPS: tuple[Step, ...] = (
         (Fact.DEGREE_COUNTRY, Fact.INSTITUTION),
         applies=_has_degree,
     ),
-    Step(
-        "experience",
-        _("How many years have you worked in science, technology, engineering or mathematics?"),
-        step_forms.ExperienceForm,
-        (Fact.STEM_EXPERIENCE,),
-    ),
-    Step(
-        "academic-role",
-        _("Do you teach or do research at a university or research institute?"),
-        step_forms.AcademicRoleForm,
-        (Fact.ACADEMIC_ROLE,),
-    ),
-    Step(
-        "job-offer",
-        _("Do you have a job offer?"),
-        step_forms.JobOfferForm,
-        (Fact.JOB_OFFER,),
+    Ask(Fact.STEM_EXPERIENCE, slug="experience"),
+    Ask(Fact.ACADEMIC_ROLE),
+    Ask(
+        Fact.JOB_OFFER,
         leads_to=(Fact.EMPLOYER_TYPE, Fact.WAGE_LEVEL, Fact.SPONSOR, Fact.DEGREE_RELATED),
     ),
     Step(
@@ -137,29 +161,19 @@ STEPS: tuple[Step, ...] = (
         (Fact.EMPLOYER_TYPE, Fact.WAGE_LEVEL),
         applies=_has_us_offer,
     ),
-    Step(
-        "sponsor",
-        _("Will your employer sponsor you?"),
-        step_forms.SponsorForm,
-        (Fact.SPONSOR,),
-        applies=_has_offer,
+    Ask(Fact.SPONSOR, applies=_has_offer),
+    Ask(
+        Fact.DEGREE_RELATED,
+        applies=lambda answers, key: _has_us_offer(answers) and _has_degree(answers),
     ),
-    Step(
-        "degree-related",
-        _("Your degree and the offered job"),
-        step_forms.DegreeRelatedForm,
-        (Fact.DEGREE_RELATED,),
-        applies=lambda answers: _has_us_offer(answers) and _has_degree(answers),
-    ),
-    Step(
-        "languages",
-        _("Which languages do you speak?"),
-        step_forms.LanguagesForm,
-        (Fact.MANDARIN, Fact.ENGLISH),
-    ),
-    Step("family", _("Would anyone come with you?"), step_forms.FamilyForm, (Fact.FAMILY,)),
+    # One step per language that some program's rules read ("language-zh").
+    Ask(Fact.LANGUAGE_LEVEL, slug="language-{key}"),
+    # Every other fact with a question (the family) is asked here, before the priorities.
+)
+LAST: tuple[Step, ...] = (
     Step("priorities", _("What matters most to you?"), step_forms.PrioritiesForm, (PRIORITIES,)),
 )
+STEPS: tuple[Step, ...] = steps_build(ORDER, LAST)
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
 
 

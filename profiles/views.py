@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_cookie
 from django_htmx.http import HttpResponseLocation
@@ -30,7 +30,7 @@ from profiles.forms import ReportForm
 from profiles.models import Questionnaire, Result
 from visas import selectors, wording
 from visas import services as visas_services
-from visas.vocabulary import FACTS, UNKNOWN, Fact, Priority
+from visas.vocabulary import Priority, answer_key_parse
 
 SESSION_QUESTIONNAIRE = "questionnaire_id"
 
@@ -184,7 +184,12 @@ def _next_url(
 
 def _answer_rows(answers: dict[str, object], in_use: questions.InUse) -> list[dict[str, str]]:
     rows = []
+    # One sentence for translators, as {% blocktranslate %} gives them, made here: that tag,
+    # once a row, was a tenth of the page's work. Trusted as the tag trusts a translation;
+    # the question put into it is escaped.
+    change = gettext('Change<span class="visually-hidden"> %(question)s</span>')
     for step in questions.applicable_steps(answers, in_use=in_use):
+        change_url = _step_url(step, change=True)
         for key in step.keys:
             if key == questions.PRIORITIES:
                 chosen = answers.get(key)
@@ -196,35 +201,27 @@ def _answer_rows(answers: dict[str, object], in_use: questions.InUse) -> list[di
                 value = ", ".join(labels) if labels else gettext("No particular priority")
                 question = gettext("Your priorities")
             else:
-                fact = Fact(key)
+                parsed = answer_key_parse(key)
+                if parsed is None:
+                    continue
+                fact, fact_key = parsed
                 value = (
-                    _answer_label(fact, answers[key]) if key in answers else gettext("Not answered")
+                    wording.value_label(fact, answers[key], fact_key)
+                    if key in answers
+                    else gettext("Not answered")
                 )
-                question = gettext(fact.label)
+                question = wording.fact_label(fact, fact_key)
             rows.append(
                 {
                     "question": question,
                     "answer": value,
-                    "change_url": _step_url(step, change=True),
-                    # One sentence for translators, as {% blocktranslate %} gives them, made
-                    # here: that tag, once a row, was a tenth of the page's work. The
-                    # translation is trusted as the tag trusts it; the question is escaped.
+                    "change_url": change_url,
                     "change_label": mark_safe(
-                        gettext('Change<span class="visually-hidden"> %(question)s</span>')
-                        % {"question": conditional_escape(question.lower())}
+                        change % {"question": conditional_escape(question.lower())}
                     ),
                 }
             )
     return rows
-
-
-def _answer_label(fact: Fact, value: object) -> str:
-    """An answer in the reader's language. The vocabulary's labels are translated here; a
-    number of years gets its plural form (the vocabulary writes "29 years" in English)."""
-    spec = FACTS[fact]
-    if spec.unit == "years" and value != UNKNOWN and isinstance(value, int):
-        return ngettext("%(count)d year", "%(count)d years", value) % {"count": value}
-    return gettext(spec.value_label(value))
 
 
 @require_http_methods(["GET", "POST"])

@@ -428,7 +428,7 @@ class CriterionInline(GroupChoicesMixin, CitedInline):
     model = Criterion
     fields = [
         ("importance", "group"),
-        ("fact", "operator", "values"),
+        ("fact", "fact_key", "operator", "values"),
         "statement",
         ("clarity", "as_of"),
         ("source", "more_sources"),
@@ -458,7 +458,7 @@ class KeyFigureInline(CitedInline):
         ("kind", "label", "period"),
         ("value", "unit", "value_text"),
         ("payer", "recurrence", "estimates_chance"),
-        ("applies_fact", "applies_operator", "applies_values"),
+        ("applies_fact", "applies_key", "applies_operator", "applies_values"),
         "applies_note",
         "note",
         ("clarity", "as_of"),
@@ -725,7 +725,16 @@ class GroupedAdmin(GroupChoicesMixin, CitedAdmin):
 class PointsRowInline(admin.TabularInline):
     model = PointsRow
     extra = 0
-    fields = ["category", "fact", "operator", "values", "points", "label", "display_order"]
+    fields = [
+        "category",
+        "fact",
+        "fact_key",
+        "operator",
+        "values",
+        "points",
+        "label",
+        "display_order",
+    ]
     formfield_overrides = FIELD_OVERRIDES
 
 

@@ -292,6 +292,14 @@ def _content_key_unique(name: str) -> models.UniqueConstraint:
 class Criterion(CitedFact):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="criteria")
     fact = models.CharField(max_length=30, choices=choices(v.Fact))
+    fact_key = models.CharField(
+        "key",
+        max_length=20,
+        blank=True,
+        default="",
+        help_text="For a fact about one country or language (status in a country, language "
+        'level): which one, e.g. "US" or "zh". Empty for other facts.',
+    )
     operator = models.CharField(max_length=20, choices=choices(v.Operator))
     values = models.JSONField(
         default=list,
@@ -331,10 +339,13 @@ class Criterion(CitedFact):
         errors: dict[str, list[Any]] = {}
         errors |= v.rule_errors(
             fact=self.fact,
+            key=self.fact_key,
             operator=self.operator,
             values=self.values if isinstance(self.values, list) else [self.values],
             clarity=self.clarity,
         )
+        if "key" in errors:  # the condition's key is the field "fact_key"
+            errors["fact_key"] = errors.pop("key")
         if not isinstance(self.values, list):
             errors.setdefault("values", []).insert(
                 0, 'Give the values as a list, e.g. ["bachelor"].'
@@ -438,6 +449,14 @@ class PointsRow(LoadedContent):
         max_length=40, help_text="Rows of one category add up (to the category's cap, if any)."
     )
     fact = models.CharField(max_length=30, choices=choices(v.Fact))
+    fact_key = models.CharField(
+        "key",
+        max_length=20,
+        blank=True,
+        default="",
+        help_text="For a fact about one country or language (status in a country, language "
+        'level): which one, e.g. "US" or "zh". Empty for other facts.',
+    )
     operator = models.CharField(max_length=20, choices=choices(v.Operator))
     values = models.JSONField(default=list, blank=True)
     points = models.PositiveSmallIntegerField()
@@ -455,10 +474,13 @@ class PointsRow(LoadedContent):
         errors: dict[str, list[Any]] = {}
         errors |= v.rule_errors(
             fact=self.fact,
+            key=self.fact_key,
             operator=self.operator,
             values=self.values if isinstance(self.values, list) else [self.values],
             clarity=v.Clarity.UNCLEAR,
         )
+        if "key" in errors:  # the condition's key is the field "fact_key"
+            errors["fact_key"] = errors.pop("key")
         if self.operator in (v.Operator.UNSPECIFIED, v.Operator.ANY):
             errors["operator"] = [_("A points row needs a condition that can be checked.")]
         if errors:
@@ -492,6 +514,14 @@ class KeyFigure(CitedFact):
     )
     # When the figure applies only to some applicants: a rule on one applicant fact.
     applies_fact = models.CharField(max_length=30, choices=choices(v.Fact), blank=True)
+    applies_key = models.CharField(
+        "applies key",
+        max_length=20,
+        blank=True,
+        default="",
+        help_text="For a fact about one country or language (status in a country, language "
+        'level): which one, e.g. "US" or "zh". Empty for other facts.',
+    )
     applies_operator = models.CharField(max_length=20, choices=choices(v.Operator), blank=True)
     applies_values = models.JSONField(default=list, blank=True)
     applies_note = models.CharField(
@@ -522,6 +552,7 @@ class KeyFigure(CitedFact):
         if self.applies_fact or self.applies_operator:
             rule = v.rule_errors(
                 fact=self.applies_fact,
+                key=self.applies_key,
                 operator=self.applies_operator,
                 values=self.applies_values if isinstance(self.applies_values, list) else [],
                 clarity=self.clarity,

@@ -8,12 +8,17 @@ time; :func:`snapshot_dump` / :func:`snapshot_load` store them as versioned JSON
 each program's rules by a digest so that they can be stored once (:func:`rules_dump`).
 
 Answers
-    A mapping from an applicant fact (``Fact`` value) to the answer: an enum value, a whole
-    number for number facts, or ``UNKNOWN`` ("I don't know"). A fact that was not asked is
-    absent; a value that is not valid for its fact counts as absent, so any mapping whatever
-    can be evaluated. Someone who lives outside the US has US status ``none``.
+    A mapping from an answer key (``vocabulary.answer_key``: the ``Fact`` value, or for a
+    keyed fact the fact and its key, ``"language_level:zh"``) to the answer: an enum value, a
+    whole number for number facts, or ``UNKNOWN`` ("I don't know"). A fact that was not asked
+    is absent; a value that is not valid for its fact counts as absent, so any mapping
+    whatever can be evaluated. Someone who lives in one country has status ``none`` in every
+    other country whose statuses the vocabulary knows.
 
 Conditions (a rule on one fact)
+    A keyed fact's condition names its key (``language_level`` of ``zh`` at least ``B1``);
+    a key the fact does not have makes the condition unreadable (unclear, ``RULE_UNDEFINED``),
+    and an unanswered key reads as not answered.
     ``IN`` / ``NOT_IN``: membership. ``AT_LEAST`` / ``AT_MOST``: by rank in the ordered enum,
     or numerically. ``BETWEEN``: inclusive, numbers only. ``ANY``: always true.
     ``UNSPECIFIED``: no threshold is published, so no answer settles it (a malformed
@@ -83,7 +88,7 @@ What would change the outcome (``changes``)
     only when it beats every single one.
 
 ``deciding_facts``
-    The facts that decided: those of the units that made the program not needed, of the
+    The facts (with their keys) that decided: those of the units that made the program not needed, of the
     failed required units for a not-eligible program, otherwise of every required criterion
     with a condition on the answer.
 """
@@ -105,6 +110,7 @@ from types import MappingProxyType
 
 from visas.vocabulary import (
     FACTS,
+    NONE,
     UNKNOWN,
     CaveatCategory,
     Clarity,
@@ -113,6 +119,7 @@ from visas.vocabulary import (
     FactKind,
     FigureKind,
     Importance,
+    LabelledEnum,
     LegalStatus,
     Operator,
     Payer,
@@ -120,7 +127,8 @@ from visas.vocabulary import (
     Recurrence,
     Selection,
     Severity,
-    UsStatus,
+    answer_key,
+    answer_keys,
 )
 
 Answers = Mapping[str, object]
@@ -170,6 +178,11 @@ class Condition:
     fact: Fact
     operator: Operator
     values: tuple[Value, ...]
+    key: str = ""  # for a keyed fact: the country or language ("zh"); "" otherwise
+
+    @property
+    def answer_key(self) -> str:
+        return answer_key(self.fact, self.key)
 
 
 @dataclass(frozen=True)
@@ -277,12 +290,12 @@ class ProgramRules:
     in_force_on: date | None = None
     last_reviewed_by: str = ""
 
-    def facts_used(self) -> frozenset[Fact]:
-        """Every applicant fact a rule of this program reads."""
+    def facts_used(self) -> frozenset[tuple[Fact, str]]:
+        """Every applicant fact (with its key) a rule of this program reads."""
         conditions = [c.condition for c in self.criteria]
         conditions += [row.condition for table in self.points_tables for row in table.rows]
         conditions += [f.applies for f in self.figures if f.applies is not None]
-        return frozenset(c.fact for c in conditions if c.operator is not Operator.ANY)
+        return frozenset((c.fact, c.key) for c in conditions if c.operator is not Operator.ANY)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,9 +421,10 @@ class CaveatResult:
 
 @dataclass(frozen=True)
 class Change:
-    """One way the verdict would improve: the answers to change and the verdict it gives."""
+    """One way the verdict would improve: the answers to change (fact, key, value) and the
+    verdict it gives."""
 
-    updates: tuple[tuple[Fact, Value], ...]
+    updates: tuple[tuple[Fact, str, Value], ...]
     verdict: Verdict
 
 
@@ -429,36 +443,52 @@ class ProgramResult:
     figures: tuple[FigureResult, ...]
     caveats: tuple[CaveatResult, ...]
     changes: tuple[Change, ...]
-    deciding_facts: tuple[Fact, ...]
+    deciding_facts: tuple[tuple[Fact, str], ...]  # (fact, key)
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading answers and checking conditions
 
-_ALLOWED: Mapping[Fact, frozenset[str]] = MappingProxyType(
-    {
-        fact: frozenset(member.value for member in spec.values)
-        for fact, spec in FACTS.items()
-        if spec.values is not None
-    }
-)
-_RANKS: Mapping[Fact, Mapping[str, int]] = MappingProxyType(
-    {
-        fact: {member.value: spec.rank(member.value) for member in spec.values}
-        for fact, spec in FACTS.items()
-        if spec.kind is FactKind.ORDERED and spec.values is not None
-    }
-)
+
+def _values_of(fact: Fact, key: str) -> type[LabelledEnum] | None:
+    spec = FACTS[fact].at(key)
+    return spec.values if spec is not None else None
 
 
-def _answer(fact: Fact, answers: Answers) -> Value | None:
-    """The valid answer to a fact, ``UNKNOWN``, or None when absent or not a valid answer."""
-    raw = answers.get(fact.value)
-    spec = FACTS[fact]
+_ALLOWED: Mapping[tuple[Fact, str], frozenset[str]] = MappingProxyType(
+    {
+        (fact, key): frozenset(member.value for member in values)
+        for fact in Fact
+        for key in FACTS[fact].key_values()
+        for values in [_values_of(fact, key)]
+        if values is not None
+    }
+)
+_RANKS: Mapping[tuple[Fact, str], Mapping[str, int]] = MappingProxyType(
+    {
+        (fact, key): {member.value: rank for rank, member in enumerate(values)}
+        for fact, spec in FACTS.items()
+        if spec.kind is FactKind.ORDERED
+        for key in spec.key_values()
+        for values in [_values_of(fact, key)]
+        if values is not None
+    }
+)
+_ANSWER_KEYS = answer_keys()
+_STATUS_KEYS = FACTS[Fact.STATUS].key_values()
+
+
+def _answer(fact: Fact, key: str, answers: Answers) -> Value | None:
+    """The valid answer to a fact (at a key), ``UNKNOWN``, or None when absent, not a valid
+    answer, or the fact has no such key."""
+    spec = FACTS[fact].at(key)
+    if spec is None:
+        return None
+    raw = answers.get(answer_key(fact, key))
     if isinstance(raw, str):
         if raw == UNKNOWN:
             return UNKNOWN
-        return raw if spec.values is not None and raw in _ALLOWED[fact] else None
+        return raw if raw in _ALLOWED.get((fact, key), ()) else None
     if (
         spec.kind is FactKind.NUMBER
         and isinstance(raw, int)
@@ -474,32 +504,36 @@ def _plain(answers: Answers) -> dict[str, object]:
     a mapping at all counts as no answers."""
     if not isinstance(answers, Mapping):
         return {}
-    return {fact.value: answers[fact.value] for fact in Fact if fact.value in answers}
+    return {name: answers[name] for name in _ANSWER_KEYS if name in answers}
 
 
 def _derive(answers: Answers) -> dict[str, object]:
-    """The answers with what follows from them: someone who lives outside the US has no US
-    status (unless they gave a valid one)."""
+    """The answers with what follows from them: someone who lives in one country has no
+    status in another (unless they gave a valid one)."""
     derived = dict(answers)
-    residence = _answer(Fact.RESIDENCE, derived)
-    if residence not in (None, UNKNOWN, "US") and _answer(Fact.US_STATUS, derived) is None:
-        derived[Fact.US_STATUS.value] = UsStatus.NONE.value
+    residence = _answer(Fact.RESIDENCE, "", derived)
+    if residence in (None, UNKNOWN):
+        return derived
+    for country in _STATUS_KEYS:
+        unanswered = _answer(Fact.STATUS, country, derived) is None
+        if country != residence and unanswered and NONE in _ALLOWED[(Fact.STATUS, country)]:
+            derived[answer_key(Fact.STATUS, country)] = NONE
     return derived
 
 
-def _key(fact: Fact, value: object) -> int | None:
+def _position(fact: Fact, key: str, value: object) -> int | None:
     """Where a value sits for AT_LEAST / AT_MOST / BETWEEN, or None if it has no place."""
     spec = FACTS[fact]
     if spec.kind is FactKind.NUMBER:
         return value if isinstance(value, int) and not isinstance(value, bool) else None
     if spec.kind is FactKind.ORDERED and isinstance(value, str):
-        return _RANKS[fact].get(value)
+        return _RANKS.get((fact, key), {}).get(value)
     return None
 
 
 def _bounds(condition: Condition) -> tuple[int, int] | None:
     """The inclusive (low, high) ranks or numbers a threshold allows; None if unreadable."""
-    keys = [_key(condition.fact, value) for value in condition.values]
+    keys = [_position(condition.fact, condition.key, value) for value in condition.values]
     if any(key is None for key in keys):
         return None
     numbers = [key for key in keys if key is not None]
@@ -519,7 +553,7 @@ def readable(condition: Condition) -> bool:
     operator = condition.operator
     if operator is Operator.ANY:
         return True
-    if operator is Operator.UNSPECIFIED:
+    if operator is Operator.UNSPECIFIED or FACTS[condition.fact].at(condition.key) is None:
         return False
     if operator in (Operator.IN, Operator.NOT_IN):
         return bool(condition.values)
@@ -535,14 +569,14 @@ def _holds(condition: Condition, value: Value) -> bool:
     if operator is Operator.NOT_IN:
         return value not in condition.values
     bounds = _bounds(condition)
-    key = _key(condition.fact, value)
-    return bounds is not None and key is not None and bounds[0] <= key <= bounds[1]
+    position = _position(condition.fact, condition.key, value)
+    return bounds is not None and position is not None and bounds[0] <= position <= bounds[1]
 
 
-def _possible_values(fact: Fact, conditions: Iterable[Condition]) -> tuple[Value, ...]:
+def _possible_values(fact: Fact, key: str, conditions: Iterable[Condition]) -> tuple[Value, ...]:
     """Every answer worth trying for an unknown fact: all enum values, or for a number the
     range ends and each threshold with its neighbours (enough for these conditions)."""
-    spec = FACTS[fact]
+    spec = FACTS[fact].at(key) or FACTS[fact]
     if spec.values is not None:
         return tuple(member.value for member in spec.values)
     candidates = {spec.minimum, spec.maximum}
@@ -562,7 +596,10 @@ def _check(condition: Condition, answer: Value | None) -> tuple[Status, Cause | 
     if answer is None:
         return Status.UNCLEAR, Cause.NOT_ANSWERED
     if answer == UNKNOWN:
-        outcomes = {_holds(condition, v) for v in _possible_values(condition.fact, [condition])}
+        outcomes = {
+            _holds(condition, v)
+            for v in _possible_values(condition.fact, condition.key, [condition])
+        }
         if outcomes == {True}:
             return Status.MEETS, None
         if outcomes == {False}:
@@ -591,11 +628,11 @@ def _evaluate_criterion(
     rule: CriterionRule, importance: Importance, answers: Answers, today: date
 ) -> CriterionResult:
     condition = rule.condition
-    answer = _answer(condition.fact, answers)
+    answer = _answer(condition.fact, condition.key, answers)
     status, cause = _check(condition, answer)
     meets_with: tuple[Value, ...] = ()
     if cause is Cause.ANSWER_UNKNOWN:
-        candidates = _possible_values(condition.fact, [condition])
+        candidates = _possible_values(condition.fact, condition.key, [condition])
         meets_with = tuple(v for v in candidates if _holds(condition, v))
     vague = rule.clarity is Clarity.UNCLEAR and condition.operator is not Operator.ANY
     if vague and status is Status.MEETS and readable(condition):
@@ -615,13 +652,20 @@ def _category_range(
     rows: Sequence[PointsRow], cap: int | None, answers: Answers
 ) -> tuple[int, int]:
     """The least and most points a category can give, trying every answer to an unknown."""
-    facts = sorted({row.condition.fact for row in rows}, key=list(Fact).index)
+    facts = sorted(
+        {(row.condition.fact, row.condition.key) for row in rows},
+        key=lambda pair: (list(Fact).index(pair[0]), pair[1]),
+    )
     options: list[tuple[Value | None, ...]] = []
-    for fact in facts:
-        answer = _answer(fact, answers)
+    for fact, key in facts:
+        answer = _answer(fact, key, answers)
         if answer is None or answer == UNKNOWN:
-            conditions = [row.condition for row in rows if row.condition.fact is fact]
-            options.append(_possible_values(fact, conditions))
+            conditions = [
+                row.condition
+                for row in rows
+                if row.condition.fact is fact and row.condition.key == key
+            ]
+            options.append(_possible_values(fact, key, conditions))
         else:
             options.append((answer,))
     combos = 1
@@ -633,7 +677,10 @@ def _category_range(
 
     if combos > _MAX_COMBINATIONS or any(not readable(row.condition) for row in rows):
         # Too many answers to try, or a row no answer settles: bound it row by row.
-        statuses = [_check(row.condition, _answer(row.condition.fact, answers))[0] for row in rows]
+        statuses = [
+            _check(row.condition, _answer(row.condition.fact, row.condition.key, answers))[0]
+            for row in rows
+        ]
         low = sum(r.points for r, st in zip(rows, statuses, strict=True) if st is Status.MEETS)
         high = sum(
             r.points for r, st in zip(rows, statuses, strict=True) if st is not Status.NOT_MET
@@ -647,8 +694,11 @@ def _category_range(
                 sum(
                     row.points
                     for row in rows
-                    if chosen[row.condition.fact] is not None
-                    and _holds(row.condition, typing.cast(Value, chosen[row.condition.fact]))
+                    if chosen[(row.condition.fact, row.condition.key)] is not None
+                    and _holds(
+                        row.condition,
+                        typing.cast(Value, chosen[(row.condition.fact, row.condition.key)]),
+                    )
                 )
             )
         )
@@ -659,7 +709,7 @@ def _evaluate_points(table: PointsTableRule, answers: Answers, today: date) -> P
     rows = []
     causes: set[Cause] = set()
     for row in table.rows:
-        answer = _answer(row.condition.fact, answers)
+        answer = _answer(row.condition.fact, row.condition.key, answers)
         row_status, row_cause = _check(row.condition, answer)
         low = row.points if row_status is Status.MEETS else 0
         high = 0 if row_status is Status.NOT_MET else row.points
@@ -860,7 +910,7 @@ def _evaluate_figure(figure: FigureRule, answers: Answers, today: date) -> Figur
         cause: Cause | None = None
         answer = None
     else:
-        answer = _answer(figure.applies.fact, answers)
+        answer = _answer(figure.applies.fact, figure.applies.key, answers)
         status, cause = _check(figure.applies, answer)
     if legal in _NOT_CURRENT and status is not Status.NOT_MET:
         status, cause = Status.NOT_MET, Cause.LEGAL_STATUS  # a past or future amount
@@ -918,22 +968,22 @@ _RANK: Mapping[Verdict, int] = MappingProxyType(
 _ANSWER_CAUSES = frozenset({Cause.ANSWER_UNKNOWN, Cause.NOT_ANSWERED})
 
 
-def _valid(fact: Fact, value: object) -> bool:
+def _valid(fact: Fact, key: str, value: object) -> bool:
     """Whether a value is a real answer to the fact (not "I don't know", not invalid)."""
-    return _answer(fact, {fact.value: value}) not in (None, UNKNOWN)
+    return _answer(fact, key, {answer_key(fact, key): value}) not in (None, UNKNOWN)
 
 
 def _proposal(condition: Condition, answer: Value | None) -> Value | None:
     """The smallest answer that would satisfy the condition, or None if there is none to
     propose (see the module docstring)."""
-    fact, operator = condition.fact, condition.operator
+    fact, key, operator = condition.fact, condition.key, condition.operator
     if fact is Fact.CITIZENSHIP or not readable(condition):
         return None
     proposal: Value | None = None
     if operator is Operator.IN:
-        valid = [value for value in condition.values if _valid(fact, value)]
+        valid = [value for value in condition.values if _valid(fact, key, value)]
         if FACTS[fact].kind is FactKind.ORDERED:
-            valid.sort(key=lambda value: _key(fact, value) or 0)
+            valid.sort(key=lambda value: _position(fact, key, value) or 0)
         proposal = valid[0] if valid else None
     elif operator in (Operator.AT_LEAST, Operator.AT_MOST):
         proposal = condition.values[0]
@@ -946,7 +996,7 @@ def _proposal(condition: Condition, answer: Value | None) -> Value | None:
     younger = isinstance(answer, int) and isinstance(proposal, int) and proposal < answer
     if fact is Fact.AGE and younger:  # nobody can become younger
         return None
-    return proposal if _valid(fact, proposal) else None
+    return proposal if _valid(fact, key, proposal) else None
 
 
 def _unit_proposals(
@@ -954,7 +1004,7 @@ def _unit_proposals(
     program: ProgramRules,
     evaluation: _Evaluation,
     answers: Answers,
-) -> list[tuple[Fact, Value]]:
+) -> list[tuple[Fact, str, Value]]:
     criteria = {str(rule.id): rule for rule in program.criteria}
     results = {str(result.id): result for result in evaluation.criteria}
     tables = {str(table.id): table for table in program.points_tables}
@@ -972,11 +1022,14 @@ def _unit_proposals(
             earned = {row.id for row in table_result.rows if row.status is Status.MEETS}
             rows = sorted(tables[leaf.ref].rows, key=lambda row: -row.points)
             conditions += [row.condition for row in rows if row.id not in earned]
-    proposals: list[tuple[Fact, Value]] = []
+    proposals: list[tuple[Fact, str, Value]] = []
     for condition in conditions:
-        value = _proposal(condition, _answer(condition.fact, answers))
-        if value is not None and (condition.fact, value) not in proposals:
-            proposals.append((condition.fact, value))
+        value = _proposal(condition, _answer(condition.fact, condition.key, answers))
+        if value is None:
+            continue
+        proposal = (condition.fact, condition.key, value)
+        if proposal not in proposals:
+            proposals.append(proposal)
     return proposals
 
 
@@ -995,13 +1048,15 @@ def _changes(
         if proposals
     ]
     current = _RANK[evaluation.verdict]
-    tried: set[tuple[tuple[Fact, Value], ...]] = set()
+    tried: set[tuple[tuple[Fact, str, Value], ...]] = set()
 
-    def attempt(updates: tuple[tuple[Fact, Value], ...], to_beat: int) -> Change | None:
+    def attempt(updates: tuple[tuple[Fact, str, Value], ...], to_beat: int) -> Change | None:
         if updates in tried:
             return None
         tried.add(updates)
-        changed = _derive({**answers, **{fact.value: value for fact, value in updates}})
+        changed = _derive(
+            {**answers, **{answer_key(fact, key): value for fact, key, value in updates}}
+        )
         verdict = _evaluate_tree(program, changed, today).verdict
         if verdict not in _RANK or _RANK[verdict] <= to_beat:
             return None
@@ -1016,17 +1071,18 @@ def _changes(
     ]
     changes = list(singles)
     if len(by_unit) > 1:
-        combined: dict[Fact, Value] = {}
+        combined: dict[tuple[Fact, str], Value] = {}
         for proposals in by_unit:
-            combined.setdefault(*proposals[0])
+            fact, key, value = proposals[0]
+            combined.setdefault((fact, key), value)
         best = max((_RANK[change.verdict] for change in singles), default=current)
-        change = attempt(tuple(combined.items()), best)
+        change = attempt(tuple((fact, key, value) for (fact, key), value in combined.items()), best)
         if change is not None:
             changes.append(change)
     return tuple(changes)
 
 
-def _deciding_facts(program: ProgramRules, evaluation: _Evaluation) -> tuple[Fact, ...]:
+def _deciding_facts(program: ProgramRules, evaluation: _Evaluation) -> tuple[tuple[Fact, str], ...]:
     criteria = {str(rule.id): rule for rule in program.criteria}
     tables = {str(table.id): table for table in program.points_tables}
     if evaluation.verdict is Verdict.NOT_NEEDED:
@@ -1039,7 +1095,7 @@ def _deciding_facts(program: ProgramRules, evaluation: _Evaluation) -> tuple[Fac
         units = [u for u in evaluation.requirements.children if u.status is Status.NOT_MET]
     else:
         units = list(evaluation.requirements.children)
-    facts: list[Fact] = []
+    facts: list[tuple[Fact, str]] = []
     for unit in units:
         for leaf in leaves(unit):
             if evaluation.verdict is Verdict.NOT_NEEDED and leaf.status is not Status.MEETS:
@@ -1051,8 +1107,8 @@ def _deciding_facts(program: ProgramRules, evaluation: _Evaluation) -> tuple[Fac
             for condition in conditions:
                 if condition.operator is Operator.ANY or not readable(condition):
                     continue
-                if condition.fact not in facts:
-                    facts.append(condition.fact)
+                if (condition.fact, condition.key) not in facts:
+                    facts.append((condition.fact, condition.key))
     return tuple(facts)
 
 
@@ -1102,7 +1158,7 @@ def evaluate(
 # ---------------------------------------------------------------------------------------------
 # Snapshots: versioned JSON of results, read back into the same dataclasses
 
-SNAPSHOT_SCHEMA = 3
+SNAPSHOT_SCHEMA = 4
 
 
 class SnapshotError(ValueError):

@@ -44,6 +44,7 @@ from visas.vocabulary import (
     ReportedItem,
     Selection,
     Severity,
+    answer_key,
 )
 
 logger = logging.getLogger(__name__)
@@ -153,7 +154,11 @@ def _kept(versions: Versions | None) -> _Kept:
 
 
 def _facts(programs: Iterable[rules.ProgramRules]) -> frozenset[str]:
-    return frozenset(fact.value for program in programs for fact in program.facts_used())
+    """Every answer key (``vocabulary.answer_key``: a fact, with its key for a keyed fact)
+    that the programs' rules read."""
+    return frozenset(
+        answer_key(fact, key) for program in programs for fact, key in program.facts_used()
+    )
 
 
 def program_rules_current(*, versions: Versions | None = None) -> list[rules.ProgramRules]:
@@ -268,7 +273,7 @@ def _group_rule(group: RequirementGroup) -> rules.GroupRule:
 def _criterion_rule(item: Criterion) -> rules.CriterionRule | None:
     """The rule, or None (logged) for a row the engine cannot read; admin validation keeps
     such rows out, so this guards only against edits made around it."""
-    condition = _condition(item.fact, item.operator, item.values)
+    condition = _condition(item.fact, item.operator, item.values, item.fact_key)
     try:
         importance = Importance(item.importance)
     except ValueError:
@@ -292,7 +297,7 @@ def _criterion_rule(item: Criterion) -> rules.CriterionRule | None:
 def _points_rule(table: PointsTable) -> rules.PointsTableRule:
     rows = []
     for row in table.rows.all():
-        condition = _condition(row.fact, row.operator, row.values)
+        condition = _condition(row.fact, row.operator, row.values, row.fact_key)
         if condition is None:
             logger.warning("Points row %s cannot be read as a rule and is left out.", row.pk)
             continue
@@ -320,7 +325,9 @@ def _points_rule(table: PointsTable) -> rules.PointsTableRule:
 def _figure_rule(item: KeyFigure) -> rules.FigureRule:
     applies = None
     if item.applies_fact or item.applies_operator:
-        applies = _condition(item.applies_fact, item.applies_operator, item.applies_values)
+        applies = _condition(
+            item.applies_fact, item.applies_operator, item.applies_values, item.applies_key
+        )
         if applies is None:
             logger.warning("Key figure %s has a condition that cannot be read.", item.pk)
     return rules.FigureRule(
@@ -358,7 +365,7 @@ def _caveat_rule(item: Caveat) -> rules.CaveatRule:
     )
 
 
-def _condition(fact: str, operator: str, values: object) -> rules.Condition | None:
+def _condition(fact: str, operator: str, values: object, key: str = "") -> rules.Condition | None:
     try:
         condition_fact, condition_operator = Fact(fact), Operator(operator)
     except ValueError:
@@ -367,7 +374,7 @@ def _condition(fact: str, operator: str, values: object) -> rules.Condition | No
     kept = tuple(
         value for value in items if isinstance(value, (str, int)) and not isinstance(value, bool)
     )
-    return rules.Condition(condition_fact, condition_operator, kept)
+    return rules.Condition(condition_fact, condition_operator, kept, key)
 
 
 def _clarity(value: str) -> Clarity:

@@ -77,9 +77,26 @@ CITED_FIELDS = [
     "effective_to",
 ]
 GROUP_FIELDS = ["combine", "importance", "route", "display_order"]
-ROW_FIELDS = ["category", "fact", "operator", "values", "points", "label", "display_order"]
+ROW_FIELDS = [
+    "category",
+    "fact",
+    "fact_key",
+    "operator",
+    "values",
+    "points",
+    "label",
+    "display_order",
+]
 ITEM_FIELDS: dict[type[models.Model], list[str]] = {
-    Criterion: ["importance", "fact", "operator", "values", "statement", *CITED_FIELDS],
+    Criterion: [
+        "importance",
+        "fact",
+        "fact_key",
+        "operator",
+        "values",
+        "statement",
+        *CITED_FIELDS,
+    ],
     PointsTable: ["name", "pass_mark", "caps", *CITED_FIELDS],
     Caveat: ["category", "severity", "title", "text", *CITED_FIELDS],
     KeyFigure: [
@@ -93,6 +110,7 @@ ITEM_FIELDS: dict[type[models.Model], list[str]] = {
         "period",
         "estimates_chance",
         "applies_fact",
+        "applies_key",
         "applies_operator",
         "applies_values",
         "applies_note",
@@ -231,7 +249,7 @@ def _item_hash(
     more: list[Source],
     rows: list[dict[str, Any]] | None = None,
 ) -> str:
-    values = _values(obj, fields)
+    values = _without_empty_keys(_values(obj, fields))
     values["source"] = _source_ref(source)
     values["more_sources"] = sorted(_source_ref(s) for s in more)
     legal_source = getattr(obj, "legal_source", None) if obj.legal_source_id else None
@@ -239,8 +257,17 @@ def _item_hash(
     if hasattr(obj, "group_id"):
         values["group"] = obj.group.key if obj.group_id else ""
     if rows is not None:
-        values["rows"] = rows
+        values["rows"] = [_without_empty_keys(row) for row in rows]
     return _hash(values)
+
+
+# A condition's key, hashed only when given: rows loaded before conditions had keys keep
+# their hash, so the loader still tells them from advisers' edits.
+_CONDITION_KEYS = ("fact_key", "applies_key")
+
+
+def _without_empty_keys(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if not (k in _CONDITION_KEYS and v == "")}
 
 
 def _row_values(row: PointsRow) -> dict[str, Any]:

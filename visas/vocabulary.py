@@ -5,12 +5,18 @@ Models turn these enums into field choices with :func:`choices`.
 
 An *applicant fact* is one thing the questionnaire asks (citizenship, age, degree, ...).
 A criterion is a rule on one fact: an :class:`Operator` and values valid for that fact's kind.
+A *keyed* fact exists once per country or language (the status in a country, the level of a
+language in CEFR): its rules name the key, and its answers are stored under
+:func:`answer_key` ("language_level:zh"). A fact's entry in :data:`FACTS` also says how it is
+asked (:class:`Question`): the questionnaire generates its form from that entry, so a simple
+fact is one entry here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -222,6 +228,44 @@ class UsStatus(LabelledEnum):
     NONE = "none", _("Not in the United States")
 
 
+# The answer "none": no job offer, no status in a country, no knowledge of a language.
+NONE = "none"
+
+
+def _with_none(name: str, members: type[LabelledEnum], none_label: str) -> type[LabelledEnum]:
+    """An enum of "none" followed by every member of ``members`` (so that adding a country
+    to :class:`Country` adds it here too)."""
+    entries = [("NONE", (NONE, none_label))]
+    entries += [(member.name, (member.value, member.label)) for member in members]
+    enum: type[LabelledEnum] = LabelledEnum(name, entries)  # type: ignore[assignment, arg-type]
+    enum.__module__ = __name__
+    return enum
+
+
+# Where a job offer is: "none", or the country of the offer ("other": a country not listed).
+OfferCountry = _with_none("OfferCountry", Country, _("No job offer"))
+
+
+class Language(LabelledEnum):
+    ZH = "zh", _("Mandarin")
+    EN = "en", _("English")
+    DE = "de", _("German")
+    JA = "ja", _("Japanese")
+    FR = "fr", _("French")
+
+
+class Cefr(LabelledEnum):
+    """Common European Framework of Reference levels, lowest first ("none" below A1)."""
+
+    NONE = "none", _("None")
+    A1 = "A1", _("A1: beginner (simple everyday phrases)")
+    A2 = "A2", _("A2: elementary (routine matters, short conversations)")
+    B1 = "B1", _("B1: intermediate (getting by at work and when travelling)")
+    B2 = "B2", _("B2: upper intermediate (discussing your field fluently)")
+    C1 = "C1", _("C1: advanced (working and studying with ease)")
+    C2 = "C2", _("C2: proficient (like an educated native speaker)")
+
+
 class Degree(LabelledEnum):
     """Ordered from lowest to highest: AT_LEAST and AT_MOST compare by this order."""
 
@@ -254,13 +298,6 @@ class YesNo(LabelledEnum):
     NO = "no", _("No")
 
 
-class JobOffer(LabelledEnum):
-    NONE = "none", _("No job offer")
-    CHINA = "china", _("In China")
-    US = "us", _("In the United States")
-    ELSEWHERE = "elsewhere", _("Somewhere else")
-
-
 class EmployerType(LabelledEnum):
     RESEARCH = (
         "research",
@@ -276,16 +313,6 @@ class WageLevel(LabelledEnum):
     II = "2", _("Level II (qualified)")
     III = "3", _("Level III (experienced)")
     IV = "4", _("Level IV (fully competent)")
-
-
-class LanguageLevel(LabelledEnum):
-    """Ordered from lowest to highest."""
-
-    NONE = "none", _("None")
-    BASIC = "basic", _("Basic")
-    CONVERSATIONAL = "conversational", _("Conversational")
-    PROFESSIONAL = "professional", _("Professional working level")
-    NATIVE = "native", _("Native or bilingual")
 
 
 class Family(LabelledEnum):
@@ -312,8 +339,31 @@ class FactKind(LabelledEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Question:
+    """How the questionnaire asks a fact: ``profiles.forms.fact_form`` makes the form from
+    this and the fact's values (choices) or bounds (numbers). For a keyed fact the texts
+    name the key as ``%(key)s`` ("Select your %(key)s level": "Select your Mandarin level")."""
+
+    text: str  # the question, the field's label
+    required: str  # the error when nothing is chosen: says what to do
+    help: str = ""  # why we ask, under the question
+    unknown: str = ""  # the "I don't know" / "Prefer not to say" choice; "" for none
+    drop_down: bool = False  # a long list: a drop-down rather than radio buttons
+    # Numbers only: the error for a number outside the bounds (with %(minimum)s and
+    # %(maximum)s), and for a number given together with the "unknown" box.
+    out_of_range: str = ""
+    both: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class FactSpec:
-    """What one applicant fact is: its kind, its allowed values, and how it reads."""
+    """What one applicant fact is: its kind, its allowed values, how it reads and how it is
+    asked.
+
+    A *keyed* fact is one fact per country or language (``keys``: the status in a country,
+    the level of a language): a condition names the key, and the answer is stored under
+    :func:`answer_key`. Its keys are every member of ``keys``, or, when ``by_key`` is given,
+    only those it lists, each with its own spec (the statuses of one country)."""
 
     label: str
     kind: FactKind
@@ -321,6 +371,34 @@ class FactSpec:
     unit: str = ""
     minimum: int = 0
     maximum: int = 0
+    # None: a hand-written step asks it (profiles/questions.py).
+    question: Question | None = None
+    keys: type[LabelledEnum] | None = None
+    key_name: str = ""  # what a key is, for advisers: "language", "country"
+    by_key: Mapping[str, FactSpec] = field(default_factory=dict)
+
+    def key_values(self) -> tuple[str, ...]:
+        """The keys this fact can have ("" alone for a fact that is not keyed)."""
+        if self.keys is None:
+            return ("",)
+        if self.by_key:
+            return tuple(member.value for member in self.keys if member.value in self.by_key)
+        return tuple(member.value for member in self.keys)
+
+    def at(self, key: str) -> FactSpec | None:
+        """The spec for one key (the fact's own when not keyed), or None for a key the fact
+        does not have."""
+        if key not in self.key_values():
+            return None
+        return self.by_key.get(key, self)
+
+    def key_label(self, key: str) -> str:
+        if self.keys is None:
+            return ""
+        try:
+            return self.keys(key).label
+        except ValueError:
+            return key
 
     def value_label(self, value: object) -> str:
         if value == UNKNOWN:
@@ -341,7 +419,7 @@ class FactSpec:
 class Fact(LabelledEnum):
     CITIZENSHIP = "citizenship", _("Citizenship")
     RESIDENCE = "residence", _("Country of residence")
-    US_STATUS = "us_status", _("Current US status")
+    STATUS = "status", _("Status in a country")
     AGE = "age", _("Age")
     DEGREE = "degree", _("Highest degree")
     FIELD = "field", _("Field of study")
@@ -354,39 +432,218 @@ class Fact(LabelledEnum):
     WAGE_LEVEL = "wage_level", _("Offered wage level")
     SPONSOR = "sponsor", _("Employer will sponsor a visa")
     DEGREE_RELATED = "degree_related", _("Degree field and the offered job")
-    MANDARIN = "mandarin", _("Mandarin level")
-    ENGLISH = "english", _("English level")
+    LANGUAGE_LEVEL = "language_level", _("Language level (CEFR)")
     FAMILY = "family", _("Accompanying family")
 
 
 FACTS: dict[Fact, FactSpec] = {
-    Fact.CITIZENSHIP: FactSpec(_("Citizenship"), FactKind.CHOICE, Country),
-    Fact.RESIDENCE: FactSpec(_("Country of residence"), FactKind.CHOICE, Country),
-    Fact.US_STATUS: FactSpec(_("Current US status"), FactKind.CHOICE, UsStatus),
-    Fact.AGE: FactSpec(_("Age"), FactKind.NUMBER, unit="years", minimum=14, maximum=100),
-    Fact.DEGREE: FactSpec(_("Highest degree"), FactKind.ORDERED, Degree),
-    Fact.FIELD: FactSpec(_("Field of study"), FactKind.CHOICE, Field),
+    Fact.CITIZENSHIP: FactSpec(
+        _("Citizenship"),
+        FactKind.CHOICE,
+        Country,
+        question=Question(
+            _("What is your citizenship?"),
+            _("Select the country of your citizenship"),
+            help=_("If you have more than one, choose the one you would travel on."),
+            unknown=_("Prefer not to say"),
+            drop_down=True,
+        ),
+    ),
+    Fact.RESIDENCE: FactSpec(
+        _("Country of residence"),
+        FactKind.CHOICE,
+        Country,
+        question=Question(
+            _("Which country do you live in now?"),
+            _("Select the country you live in"),
+            drop_down=True,
+        ),
+    ),
+    # One entry per country whose statuses the rules read: another country's statuses are
+    # one more entry in ``by_key``.
+    Fact.STATUS: FactSpec(
+        _("Status in %(key)s"),
+        FactKind.CHOICE,
+        keys=Country,
+        key_name=_("country"),
+        by_key={
+            Country.US: FactSpec(
+                _("Current US status"),
+                FactKind.CHOICE,
+                UsStatus,
+                question=Question(
+                    _("What is your current status in the United States?"),
+                    _("Select your current status in the United States"),
+                    help=_("Some costs depend on whether you would change status inside the US."),
+                    unknown=_("I don't know"),
+                ),
+            ),
+        },
+    ),
+    Fact.AGE: FactSpec(
+        _("Age"),
+        FactKind.NUMBER,
+        unit="years",
+        minimum=14,
+        maximum=100,
+        question=Question(
+            _("How old are you?"),
+            _("Enter your age in years, like 29, or tick the box"),
+            help=_("In years."),
+            unknown=_("Prefer not to say"),
+            out_of_range=_("Your age must be a whole number between %(minimum)s and %(maximum)s"),
+            both=_("Enter your age in years or tick the box, not both"),
+        ),
+    ),
+    Fact.DEGREE: FactSpec(
+        _("Highest degree"),
+        FactKind.ORDERED,
+        Degree,
+        question=Question(
+            _("What is your highest qualification?"),
+            _("Select your highest qualification"),
+            help=_("Include a degree you will finish within the next few months."),
+            unknown=_("I'm not sure how my qualification compares"),
+        ),
+    ),
+    Fact.FIELD: FactSpec(
+        _("Field of study"),
+        FactKind.CHOICE,
+        Field,
+        question=Question(
+            _("What did you study?"),
+            _("Select the field you studied"),
+            help=_("STEM: natural sciences, computing, engineering, mathematics and statistics."),
+            unknown=_("I don't know if it counts as STEM"),
+        ),
+    ),
+    # Asked with the institution, on one hand-written step.
     Fact.DEGREE_COUNTRY: FactSpec(
         _("Country where the degree was earned"), FactKind.CHOICE, Country
     ),
     Fact.INSTITUTION: FactSpec(_("Standing of the institution"), FactKind.CHOICE, Institution),
     Fact.STEM_EXPERIENCE: FactSpec(
-        _("Years of STEM work experience"), FactKind.NUMBER, unit="years", minimum=0, maximum=60
+        _("Years of STEM work experience"),
+        FactKind.NUMBER,
+        unit="years",
+        minimum=0,
+        maximum=60,
+        question=Question(
+            _("How many years have you worked in science, technology, engineering or mathematics?"),
+            _("Enter your years of experience, like 3, or tick the box"),
+            help=_(
+                "Whole years of paid work, research or teaching in a STEM field. Enter 0 if none."
+            ),
+            unknown=_("Prefer not to say"),
+            out_of_range=_(
+                "Years of experience must be a whole number between %(minimum)s and %(maximum)s"
+            ),
+            both=_("Enter your years of experience or tick the box, not both"),
+        ),
     ),
     Fact.ACADEMIC_ROLE: FactSpec(
-        _("Teaching or research at a university or institute"), FactKind.CHOICE, YesNo
+        _("Teaching or research at a university or institute"),
+        FactKind.CHOICE,
+        YesNo,
+        question=Question(
+            _("Do you teach or do research at a university or research institute?"),
+            _("Select yes if you teach or do research at a university or institute"),
+            help=_("In science, technology, engineering or mathematics."),
+        ),
     ),
-    Fact.JOB_OFFER: FactSpec(_("Job offer"), FactKind.CHOICE, JobOffer),
+    Fact.JOB_OFFER: FactSpec(
+        _("Job offer"),
+        FactKind.CHOICE,
+        OfferCountry,
+        question=Question(
+            _("Do you have a job offer?"),
+            _("Select the country of your job offer, or that you have none"),
+            help=_("Choose the country where the job is."),
+            drop_down=True,
+        ),
+    ),
+    # Asked with the wage level, on one hand-written step about a US offer.
     Fact.EMPLOYER_TYPE: FactSpec(_("US employer type"), FactKind.CHOICE, EmployerType),
     Fact.WAGE_LEVEL: FactSpec(_("Offered wage level"), FactKind.ORDERED, WageLevel),
-    Fact.SPONSOR: FactSpec(_("Employer will sponsor a visa"), FactKind.CHOICE, YesNo),
-    Fact.DEGREE_RELATED: FactSpec(
-        _("Degree field and the offered job"), FactKind.CHOICE, Relatedness
+    Fact.SPONSOR: FactSpec(
+        _("Employer will sponsor a visa"),
+        FactKind.CHOICE,
+        YesNo,
+        question=Question(
+            _("Will the employer sponsor your visa?"),
+            _("Select whether the employer will sponsor your visa"),
+            help=_("Most work visas need the employer to apply for you or invite you."),
+            unknown=_("I don't know yet"),
+        ),
     ),
-    Fact.MANDARIN: FactSpec(_("Mandarin level"), FactKind.ORDERED, LanguageLevel),
-    Fact.ENGLISH: FactSpec(_("English level"), FactKind.ORDERED, LanguageLevel),
-    Fact.FAMILY: FactSpec(_("Accompanying family"), FactKind.CHOICE, Family),
+    Fact.DEGREE_RELATED: FactSpec(
+        _("Degree field and the offered job"),
+        FactKind.CHOICE,
+        Relatedness,
+        question=Question(
+            _("How does the field of your degree relate to the offered job?"),
+            _("Select how your degree's field relates to the offered job"),
+            help=_(
+                "The H-1B needs a degree in a specialty directly related to the job; general "
+                "degrees (such as business administration) are often challenged."
+            ),
+            unknown=_("I'm not sure"),
+        ),
+    ),
+    # One level per language: a rule names the language (language_level of zh at least B1).
+    Fact.LANGUAGE_LEVEL: FactSpec(
+        _("%(key)s level"),
+        FactKind.ORDERED,
+        Cefr,
+        keys=Language,
+        key_name=_("language"),
+        question=Question(
+            _("What is your %(key)s level?"),
+            _("Select your %(key)s level"),
+            help=_(
+                "Levels of the Common European Framework of Reference (CEFR). Some programs "
+                "ask for a level in the country's language, often with a test certificate."
+            ),
+            unknown=_("I'm not sure"),
+        ),
+    ),
+    Fact.FAMILY: FactSpec(
+        _("Accompanying family"),
+        FactKind.CHOICE,
+        Family,
+        question=Question(
+            _("Would anyone come with you?"),
+            _("Select who would come with you"),
+            unknown=_("Prefer not to say"),
+        ),
+    ),
 }
+
+
+KEY_SEPARATOR = ":"
+
+
+def answer_key(fact: Fact | str, key: str = "") -> str:
+    """Where an answer is stored: the fact's value ("degree"), or for a keyed fact the fact
+    and the key ("language_level:zh", "status:US"). The one place this scheme is written."""
+    name = fact.value if isinstance(fact, Fact) else fact
+    return f"{name}{KEY_SEPARATOR}{key}" if key else name
+
+
+def answer_key_parse(stored: str) -> tuple[Fact, str] | None:
+    """The fact and key an answer key names, or None if it names no fact's valid key."""
+    name, _separator, key = stored.partition(KEY_SEPARATOR)
+    try:
+        fact = Fact(name)
+    except ValueError:
+        return None
+    return (fact, key) if FACTS[fact].at(key) is not None else None
+
+
+def answer_keys() -> tuple[str, ...]:
+    """Every answer key the facts have, in the order of the facts and their keys."""
+    return tuple(answer_key(fact, key) for fact, spec in FACTS.items() for key in spec.key_values())
+
 
 OPERATORS_BY_KIND: dict[FactKind, frozenset[Operator]] = {
     FactKind.CHOICE: frozenset({Operator.IN, Operator.NOT_IN}),
@@ -399,17 +656,38 @@ NO_VALUE_OPERATORS = frozenset({Operator.UNSPECIFIED, Operator.ANY})
 
 
 def rule_errors(
-    *, fact: str, operator: str, values: Sequence[object], clarity: str
+    *, fact: str, operator: str, values: Sequence[object], clarity: str, key: str = ""
 ) -> dict[str, list[str]]:
-    """Why a rule is malformed, by field name ("fact", "operator", "values"); empty if valid.
+    """Why a rule is malformed, by field name ("fact", "key", "operator", "values"); empty if
+    valid.
 
     Messages say what to do, in the words an adviser uses.
     """
     errors: dict[str, list[str]] = {}
     try:
-        spec = FACTS[Fact(fact)]
+        fact_spec = FACTS[Fact(fact)]
     except ValueError:
         return {"fact": [f"Choose an applicant fact from the list (not {fact!r})."]}
+    keyed_spec = fact_spec.at(key)
+    if keyed_spec is None and fact_spec.keys is None:
+        return {
+            "key": [
+                f"Leave the key empty: {fact_spec.label.lower()} is not about one country "
+                "or language."
+            ]
+        }
+    if keyed_spec is None:
+        listed = ", ".join(f"{k} ({fact_spec.key_label(k)})" for k in fact_spec.key_values())
+        given = f" (not {key!r})" if key else ""
+        return {
+            "key": [
+                f"Give the {fact_spec.key_name} this rule is about in the key field{given}. "
+                f"Use one of: {listed}."
+            ]
+        }
+    spec = keyed_spec
+    if "%(key)s" in spec.label:
+        spec = dataclasses.replace(spec, label=spec.label % {"key": fact_spec.key_label(key)})
     try:
         op = Operator(operator)
     except ValueError:
@@ -464,6 +742,6 @@ def rule_errors(
     return errors
 
 
-def describe_values(fact: Fact, values: Iterable[object]) -> str:
-    spec = FACTS[fact]
+def describe_values(fact: Fact, values: Iterable[object], key: str = "") -> str:
+    spec = FACTS[fact].at(key) or FACTS[fact]
     return ", ".join(spec.value_label(v) for v in values)

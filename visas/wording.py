@@ -95,9 +95,10 @@ def a_date(value: date | None) -> str:
 # Answers and conditions
 
 
-def value_label(fact: Fact, value: object) -> str:
-    """One answer as the applicant chose it: "Master's degree", "29 years"."""
-    spec = FACTS[fact]
+def value_label(fact: Fact, value: object, key: str = "") -> str:
+    """One answer as the applicant chose it: "Master's degree", "29 years", "B2: upper
+    intermediate (...)"."""
+    spec = FACTS[fact].at(key) or FACTS[fact]
     if value == UNKNOWN:
         return _("I don't know")
     if spec.kind is FactKind.NUMBER and isinstance(value, int):
@@ -112,18 +113,32 @@ def value_label(fact: Fact, value: object) -> str:
     return str(value)
 
 
-def fact_label(fact: Fact) -> str:
-    return label(fact)
+def fact_label(fact: Fact, key: str = "") -> str:
+    """A fact's name, for a keyed fact with its key: "Mandarin level", "Current US status"."""
+    if not key:
+        return label(fact)
+    top = FACTS[fact]
+    spec = top.at(key)
+    if spec is None:  # a key the fact does not have: say which
+        return _("%(fact)s (%(key)s)") % {"fact": label(fact), "key": key}
+    if "%(key)s" not in spec.label:
+        return _(spec.label)
+    return _(spec.label) % {"key": _(top.key_label(key))}
 
 
-def _values(fact: Fact, values: Iterable[object]) -> str:
-    return pgettext("list separator", ", ").join(value_label(fact, v) for v in values)
+def _values(fact: Fact, values: Iterable[object], key: str = "") -> str:
+    return pgettext("list separator", ", ").join(value_label(fact, v, key) for v in values)
 
 
 def requirement(condition: rules.Condition) -> str:
     """What a condition asks for: "Highest degree: at least Bachelor's degree"."""
-    fact, operator, values = condition.fact, condition.operator, condition.values
-    params = {"fact": fact_label(fact), "values": _values(fact, values)}
+    fact, key, operator, values = (
+        condition.fact,
+        condition.key,
+        condition.operator,
+        condition.values,
+    )
+    params = {"fact": fact_label(fact, key), "values": _values(fact, values, key)}
     if operator is Operator.ANY:
         return _("%(fact)s: no requirement") % params
     if not rules.readable(condition):
@@ -141,15 +156,15 @@ def requirement(condition: rules.Condition) -> str:
     low, high = values
     return _("%(fact)s: between %(low)s and %(high)s") % {
         "fact": params["fact"],
-        "low": value_label(fact, low),
-        "high": value_label(fact, high),
+        "low": value_label(fact, low, key),
+        "high": value_label(fact, high, key),
     }
 
 
-def answer_sentence(fact: Fact, answer: object) -> str:
+def answer_sentence(fact: Fact, answer: object, key: str = "") -> str:
     return _("You answered “%(answer)s” (%(fact)s).") % {
-        "answer": value_label(fact, answer),
-        "fact": fact_label(fact),
+        "answer": value_label(fact, answer, key),
+        "fact": fact_label(fact, key),
     }
 
 
@@ -224,24 +239,24 @@ class Entry:
 
 
 def criterion_reason(rule: rules.CriterionRule, result: rules.CriterionResult) -> str:
-    fact = rule.condition.fact
+    fact, key = rule.condition.fact, rule.condition.key
     answered = result.answer is not None and result.answer != UNKNOWN
     cause = result.cause
     if cause is Cause.RULE_UNDEFINED:
         return _("The sources publish no threshold for this, so no answer can settle it.")
     if cause is Cause.NOT_ANSWERED:
-        return _("“%(fact)s” was not asked for your situation.") % {"fact": fact_label(fact)}
+        return _("“%(fact)s” was not asked for your situation.") % {"fact": fact_label(fact, key)}
     if cause is Cause.ANSWER_UNKNOWN and not result.meets_with:
         return _("You answered “I don't know”, and the answer matters here.")
     if cause is Cause.ANSWER_UNKNOWN:
         return _("You answered “I don't know”. It is met with: %(values)s.") % {
-            "values": _values(fact, result.meets_with)
+            "values": _values(fact, result.meets_with, key)
         }
     if cause is Cause.RULE_UNCLEAR:
         return _(
             "You answered “%(answer)s”, which meets the broadest reading of this rule; the "
             "sources leave unclear whether that is enough."
-        ) % {"answer": value_label(fact, result.answer)}
+        ) % {"answer": value_label(fact, result.answer, key)}
     if cause is Cause.LEGAL_STATUS:
         return _("This rule may not be in force today, so it cannot settle anything.")
     if not answered:
@@ -249,12 +264,12 @@ def criterion_reason(rule: rules.CriterionRule, result: rules.CriterionResult) -
             return _("You answered “I don't know”, but every possible answer meets this.")
         return _("You answered “I don't know”, but no possible answer meets this.")
     if result.status is Status.MEETS:
-        return answer_sentence(fact, result.answer)
+        return answer_sentence(fact, result.answer, key)
     if rule.clarity is Clarity.UNCLEAR:
         return _(
             "You answered “%(answer)s”: even the broadest reading of this rule excludes it."
-        ) % {"answer": value_label(fact, result.answer)}
-    return answer_sentence(fact, result.answer)
+        ) % {"answer": value_label(fact, result.answer, key)}
+    return answer_sentence(fact, result.answer, key)
 
 
 def criterion_entry(
@@ -292,8 +307,8 @@ def figure_reason(figure: rules.FigureRule, result: rules.FigureResult) -> str:
         return _("It would apply to you, but whether it is in force today is unclear.")
     if condition is None:
         return ""
-    fact = condition.fact
-    params = {"fact": fact_label(fact)}
+    fact, key = condition.fact, condition.key
+    params = {"fact": fact_label(fact, key)}
     if result.cause is Cause.RULE_UNDEFINED:
         return _("The sources do not say who it applies to.")
     if result.cause is Cause.NOT_ANSWERED:
@@ -302,7 +317,7 @@ def figure_reason(figure: rules.FigureRule, result: rules.FigureResult) -> str:
         return _("It depends on “%(fact)s”: you answered “I don't know”.") % params
     if result.answer is None or result.answer == UNKNOWN:
         return ""
-    return answer_sentence(fact, result.answer)
+    return answer_sentence(fact, result.answer, key)
 
 
 def figure_entry(rule: rules.FigureRule, result: rules.FigureResult | None, today: date) -> Entry:
@@ -624,8 +639,9 @@ def _depends_on(
 
 def _change_sentence(program: rules.ProgramRules, change: rules.Change) -> str:
     updates = pgettext("list separator", "; ").join(
-        _("%(fact)s: %(value)s") % {"fact": fact_label(fact), "value": value_label(fact, value)}
-        for fact, value in change.updates
+        _("%(fact)s: %(value)s")
+        % {"fact": fact_label(fact, key), "value": value_label(fact, value, key)}
+        for fact, key, value in change.updates
     )
     sentence = _("With %(changes)s: %(verdict)s.") % {
         "changes": updates,

@@ -29,7 +29,7 @@ from profiles.models import Questionnaire, Result
 from profiles.questions import STEPS
 from profiles.services import result_create
 from profiles.views import OWNED_COOKIE
-from visas.models import Program
+from visas.models import Criterion, Program
 
 pytestmark = [pytest.mark.timeout(300)]
 
@@ -91,10 +91,10 @@ field_names = st.one_of(
             "programs",
             "change",
             "csrfmiddlewaretoken",
-            "mandarin",
-            "english",
+            "language_level_zh",
+            "language_level_en",
             "family",
-            "us_status",
+            "status_us",
             "employer_type",
             "wage_level",
             "sponsor",
@@ -228,6 +228,8 @@ def real_addresses(*, token: str) -> list[str]:
         "step_slug": [step.slug for step in STEPS] + ["no-such-step"],
         "token": [token, "J" * 43],
         "slug": [*Program.objects.values_list("slug", flat=True), "no-such-program"],
+        "kind": ["criterion", "points", "figure", "caveat", "no-such-kind"],
+        "item_id": [*Criterion.objects.values_list("pk", flat=True)[:1], 999999],
     }
     urls = [reverse("admin:login")]
     for name, params in public_named_patterns():

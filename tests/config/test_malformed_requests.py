@@ -101,6 +101,21 @@ def test_oversized_or_malformed_posts_are_a_4xx(
     assert lowest <= response.status_code < 500, (body_kind, path, response.status_code)
 
 
+@pytest.mark.parametrize("length", ["abc", "-1", "1e3", "٣"])
+@pytest.mark.parametrize("path", ["/admin/login/", "/no-such-page/", "/check/citizenship/"])
+def test_a_content_length_that_is_not_a_number_is_a_400(length: str, path: str) -> None:
+    client = Client(enforce_csrf_checks=True, raise_request_exception=True)
+    client.cookies["csrftoken"] = "a" * 32
+    response = client.generic(
+        "POST",
+        path,
+        MANY_FIELDS,
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=length,
+    )
+    assert response.status_code == 400
+
+
 # --- The advisers' admin --------------------------------------------------------------------
 
 

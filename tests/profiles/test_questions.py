@@ -17,7 +17,7 @@ from profiles import questions
 from profiles.checks import questions_errors
 from profiles.models import Result
 from tests.profiles.journey import INDIAN_STEM_GRADUATE
-from visas import selectors, services
+from visas import selectors, services, vocabulary
 from visas.vocabulary import Fact
 
 COMPLETE = {
@@ -31,8 +31,11 @@ COMPLETE = {
     Fact.STEM_EXPERIENCE: 3,
     Fact.ACADEMIC_ROLE: "no",
     Fact.JOB_OFFER: "none",
-    Fact.MANDARIN: "none",
-    Fact.ENGLISH: "professional",
+    "language_level:zh": "none",
+    "language_level:en": "C1",
+    "language_level:de": "none",
+    "language_level:ja": "none",
+    "language_level:fr": "A2",
     Fact.FAMILY: "alone",
     questions.PRIORITIES: [],
 }
@@ -43,7 +46,7 @@ COMPLETE = {
 IN_USE_TODAY = frozenset(
     {
         Fact.CITIZENSHIP,
-        Fact.US_STATUS,
+        "status:US",
         Fact.AGE,
         Fact.DEGREE,
         Fact.FIELD,
@@ -70,7 +73,7 @@ def test_follow_up_questions_apply_only_when_an_answer_calls_for_them() -> None:
     assert "us-offer" not in base
     in_us = slugs(questions.applicable_steps({**COMPLETE, Fact.RESIDENCE: "US"}))
     assert in_us[in_us.index("residence") + 1] == "us-status"
-    with_offer = slugs(questions.applicable_steps({**COMPLETE, Fact.JOB_OFFER: "us"}))
+    with_offer = slugs(questions.applicable_steps({**COMPLETE, Fact.JOB_OFFER: "US"}))
     assert with_offer[with_offer.index("job-offer") + 1] == "us-offer"
     school_only = slugs(questions.applicable_steps({**COMPLETE, Fact.DEGREE: "school"}))
     assert "field" not in school_only
@@ -81,37 +84,43 @@ def test_sponsor_follows_any_offer_and_degree_relation_a_us_offer_with_a_degree(
     none = slugs(questions.applicable_steps(COMPLETE))
     assert "sponsor" not in none
     assert "degree-related" not in none
-    china = slugs(questions.applicable_steps({**COMPLETE, Fact.JOB_OFFER: "china"}))
+    china = slugs(questions.applicable_steps({**COMPLETE, Fact.JOB_OFFER: "CN"}))
     assert china[china.index("job-offer") + 1] == "sponsor"
     assert "us-offer" not in china
     assert "degree-related" not in china
-    us = slugs(questions.applicable_steps({**COMPLETE, Fact.JOB_OFFER: "us"}))
+    us = slugs(questions.applicable_steps({**COMPLETE, Fact.JOB_OFFER: "US"}))
     assert us[us.index("job-offer") :][:4] == ["job-offer", "us-offer", "sponsor", "degree-related"]
-    school = {**COMPLETE, Fact.JOB_OFFER: "us", Fact.DEGREE: "school"}
+    school = {**COMPLETE, Fact.JOB_OFFER: "US", Fact.DEGREE: "school"}
     assert "degree-related" not in slugs(questions.applicable_steps(school))
     assert "sponsor" in slugs(questions.applicable_steps(school))
 
 
 def test_only_steps_whose_facts_some_program_uses_are_asked() -> None:
     today = slugs(questions.applicable_steps(COMPLETE, in_use=IN_USE_TODAY))
-    assert "languages" not in today
+    assert not [slug for slug in today if slug.startswith("language-")]
     assert "family" not in today
     assert today[-1] == "priorities"  # always asked: it orders the result
     # No rule reads the residence, but it leads to the US status, which one does.
     assert "residence" in today
-    without_us_status = IN_USE_TODAY - {Fact.US_STATUS}
+    without_us_status = IN_USE_TODAY - {"status:US"}
     assert "residence" not in slugs(questions.applicable_steps(COMPLETE, in_use=without_us_status))
+    # A keyed fact is asked per key in use: English only, not every language.
+    with_english = IN_USE_TODAY | {"language_level:en"}
+    asked = slugs(questions.applicable_steps(COMPLETE, in_use=with_english))
+    assert asked[-2:] == ["language-en", "priorities"]
+    assert "language-zh" not in asked
     # One fact of a step in use is enough to ask the whole step.
-    with_english = slugs(questions.applicable_steps(COMPLETE, in_use=IN_USE_TODAY | {Fact.ENGLISH}))
-    assert with_english[-2:] == ["languages", "priorities"]
+    us_offer = {**COMPLETE, Fact.JOB_OFFER: "US"}
+    assert "us-offer" in slugs(questions.applicable_steps(us_offer, in_use={Fact.WAGE_LEVEL}))
     # Nothing in use but the priorities.
     assert slugs(questions.applicable_steps(COMPLETE, in_use=frozenset())) == ["priorities"]
 
 
 def test_position_counts_only_steps_that_apply() -> None:
     step = questions.STEPS_BY_SLUG["age"]
-    assert questions.step_position(step, answers=COMPLETE) == (3, 12)
-    assert questions.step_position(step, answers={**COMPLETE, Fact.RESIDENCE: "US"}) == (4, 13)
+    # Every question (in_use None): five languages, the family.
+    assert questions.step_position(step, answers=COMPLETE) == (3, 16)
+    assert questions.step_position(step, answers={**COMPLETE, Fact.RESIDENCE: "US"}) == (4, 17)
     # With today's programs: no languages or family questions.
     assert questions.step_position(step, answers=COMPLETE, in_use=IN_USE_TODAY) == (3, 10)
     in_us = {**COMPLETE, Fact.RESIDENCE: "US"}
@@ -127,7 +136,7 @@ def test_next_and_previous_skip_steps_that_do_not_apply() -> None:
     last = questions.STEPS[-1]
     assert questions.next_step(last, answers=COMPLETE) is None
     job_offer = questions.STEPS_BY_SLUG["job-offer"]
-    assert questions.next_step(job_offer, answers=COMPLETE).slug == "languages"
+    assert questions.next_step(job_offer, answers=COMPLETE).slug == "language-zh"
     assert questions.next_step(job_offer, answers=COMPLETE, in_use=IN_USE_TODAY).slug == (
         "priorities"
     )
@@ -141,32 +150,32 @@ def test_step_get_refuses_unknown_and_inapplicable_steps() -> None:
         questions.step_get("no-such-step", answers={})
     with pytest.raises(Http404):
         questions.step_get("us-offer", answers={Fact.JOB_OFFER: "none"})
-    assert questions.step_get("us-offer", answers={Fact.JOB_OFFER: "us"}).slug == "us-offer"
+    assert questions.step_get("us-offer", answers={Fact.JOB_OFFER: "US"}).slug == "us-offer"
     # A step no program uses is not there at all.
     assert questions.step_get("family", answers=COMPLETE).slug == "family"
     with pytest.raises(Http404):
         questions.step_get("family", answers=COMPLETE, in_use=IN_USE_TODAY)
     with pytest.raises(Http404):
-        questions.step_get("degree-related", answers={Fact.JOB_OFFER: "china"})
+        questions.step_get("degree-related", answers={Fact.JOB_OFFER: "CN"})
 
 
 def test_complete_answers_and_retired_follow_ups() -> None:
     assert questions.is_complete(COMPLETE)
     assert questions.first_unanswered({}).slug == "citizenship"
-    changed = {**COMPLETE, Fact.JOB_OFFER: "us"}
+    changed = {**COMPLETE, Fact.JOB_OFFER: "US"}
     assert questions.first_unanswered(changed).slug == "us-offer"
     # A follow-up answered earlier no longer counts once its trigger changes.
     stale = {**COMPLETE, Fact.SPONSOR: "yes", Fact.WAGE_LEVEL: "4", Fact.EMPLOYER_TYPE: "company"}
     assert Fact.SPONSOR not in questions.applicable_answers(stale)
     assert questions.applicable_answers(stale)[Fact.AGE] == 27
     # Answers to steps no program uses are complete without them, and are not kept.
-    today = {k: v for k, v in COMPLETE.items() if k not in (Fact.MANDARIN, Fact.ENGLISH)}
+    today = {k: v for k, v in COMPLETE.items() if not k.startswith("language_level:")}
     today.pop(Fact.FAMILY)
     assert not questions.is_complete(today)
     assert questions.is_complete(today, in_use=IN_USE_TODAY)
     kept = questions.applicable_answers(COMPLETE, in_use=IN_USE_TODAY)
     assert Fact.FAMILY not in kept
-    assert Fact.MANDARIN not in kept
+    assert "language_level:zh" not in kept
     assert kept[questions.PRIORITIES] == []
 
 
@@ -189,10 +198,11 @@ EXAMPLE_PROGRAM = {
         {
             "key": "example-english",
             "importance": "required",
-            "fact": "english",
+            "fact": "language_level",
+            "fact_key": "en",
             "operator": "at_least",
-            "values": ["professional"],
-            "statement": "You speak English at a professional working level.",
+            "values": ["C1"],
+            "statement": "You speak English at level C1 or above.",
             "clarity": "confirmed",
             "as_of": date(2026, 1, 1),
             "source": "example-rules",
@@ -234,7 +244,7 @@ def walk(client: Client) -> list[tuple[str, str]]:
     return each step asked with its "Question N of M"."""
     answers = dict(INDIAN_STEM_GRADUATE)
     extra = {
-        "languages": {"mandarin": "none", "english": "professional"},
+        "language-en": {"language_level_en": "C1"},
         "family": {"family": "alone"},
     }
     asked = []
@@ -259,17 +269,18 @@ def test_a_program_using_existing_facts_needs_only_the_content_file(client: Clie
     assert asked[-1][1] == "10 of 10"
 
     services.content_load(data=content_with_example_program())
-    assert {"english", "family"} <= selectors.facts_in_use()
+    assert {"language_level:en", "family"} <= selectors.facts_in_use()
+    assert "language_level:zh" not in selectors.facts_in_use()
 
     asked = walk(Client())
     slugs_asked = [slug for slug, _ in asked]
-    assert slugs_asked[-4:] == ["job-offer", "languages", "family", "priorities"]
+    assert slugs_asked[-4:] == ["job-offer", "language-en", "family", "priorities"]
     assert asked[0][1] == "1 of 13"
     assert asked[-1][1] == "12 of 12"
     # Someone who finished before the program was added is asked its questions first.
     html = client.get("/check/answers/").content.decode()
     assert re.search(r"<dt>Accompanying family</dt>\s*<dd>Not answered</dd>", html)
-    assert client.post("/check/answers/")["Location"] == "/check/languages/"
+    assert client.post("/check/answers/")["Location"] == "/check/language-en/"
 
 
 @pytest.mark.django_db
@@ -280,7 +291,7 @@ def test_the_added_program_reads_the_new_answers(client: Client) -> None:
     response = client.post("/check/answers/")
     result = Result.objects.get(token=response["Location"].rstrip("/").rsplit("/", 1)[-1])
     assert result.answers["family"] == "alone"
-    assert result.answers["english"] == "professional"
+    assert result.answers["language_level:en"] == "C1"
     html = client.get(f"{result.get_absolute_url()}?programs=example-family-talent-visa")
     verdict = re.search(
         r"<strong>Example family talent visa:</strong> <span class=\"tag [^\"]+\">([^<]+)<",
@@ -322,7 +333,7 @@ def test_a_fact_without_a_question_fails_the_check() -> None:
 
 def test_a_step_whose_form_saves_other_answers_fails_the_check() -> None:
     wrong = dataclasses.replace(
-        questions.STEPS_BY_SLUG["sponsor"], form_class=step_forms.JobOfferForm
+        questions.STEPS_BY_SLUG["sponsor"], form_class=step_forms.fact_form(Fact.JOB_OFFER)
     )
     steps = tuple(wrong if step.slug == "sponsor" else step for step in questions.STEPS)
     errors = questions_errors(steps)
@@ -332,7 +343,7 @@ def test_a_step_whose_form_saves_other_answers_fails_the_check() -> None:
 
 def test_the_check_message_names_the_declared_facts_plainly() -> None:
     wrong = dataclasses.replace(
-        questions.STEPS_BY_SLUG["sponsor"], form_class=step_forms.JobOfferForm
+        questions.STEPS_BY_SLUG["sponsor"], form_class=step_forms.fact_form(Fact.JOB_OFFER)
     )
     steps = tuple(wrong if step.slug == "sponsor" else step for step in questions.STEPS)
     assert "but declares ['sponsor']" in questions_errors(steps)[0].msg
@@ -344,3 +355,66 @@ def test_a_step_asking_something_that_is_not_a_fact_fails_the_check() -> None:
     errors = questions_errors(steps)
     assert ids(errors) == ["profiles.E001"]
     assert "'shoe_size'" in errors[0].msg
+
+
+# ---------------------------------------------------------------------------------------------
+# Simple questions are generated from the vocabulary: one entry ties fact, field and label
+
+
+def test_a_simple_fact_needs_only_its_vocabulary_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    # questions.py names no family step: its entry alone makes the question.
+    source = Path(questions.__file__).read_text(encoding="utf-8")
+    assert "Fact.FAMILY" not in source
+    entry = vocabulary.FACTS[Fact.FAMILY]
+    monkeypatch.delitem(vocabulary.FACTS, Fact.FAMILY)
+    without = questions.steps_build(questions.ORDER, questions.LAST)
+    assert "family" not in slugs(list(without))
+    assert questions_errors(without) == []
+
+    monkeypatch.setitem(vocabulary.FACTS, Fact.FAMILY, entry)
+    steps = questions.steps_build(questions.ORDER, questions.LAST)
+    assert slugs(list(steps))[-2:] == ["family", "priorities"]
+    family = steps[-2]
+    assert family.keys == ("family",)
+    assert str(family.title) == "Would anyone come with you?"
+    form = family.form_class({"family": "spouse"})
+    assert form.is_valid()
+    assert form.to_answers() == {"family": "spouse"}
+    assert questions_errors(steps) == []
+
+
+def test_a_fact_whose_entry_has_no_question_fails_the_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spec = vocabulary.FACTS[Fact.FAMILY]
+    monkeypatch.setitem(vocabulary.FACTS, Fact.FAMILY, dataclasses.replace(spec, question=None))
+    errors = questions_errors(questions.steps_build(questions.ORDER, questions.LAST))
+    assert ids(errors) == ["profiles.E003"]
+    assert "'family' is asked by 0 steps" in errors[0].msg
+    assert "visas/vocabulary.py" in str(errors[0].hint)
+
+
+def test_every_key_of_a_keyed_fact_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = vocabulary.FACTS[Fact.LANGUAGE_LEVEL]
+    monkeypatch.setitem(
+        vocabulary.FACTS, Fact.LANGUAGE_LEVEL, dataclasses.replace(spec, question=None)
+    )
+    errors = questions_errors(questions.steps_build(questions.ORDER, questions.LAST))
+    assert ids(errors) == ["profiles.E003"] * 5
+    assert "'language_level:zh' is asked by 0 steps" in errors[0].msg
+    monkeypatch.setitem(vocabulary.FACTS, Fact.LANGUAGE_LEVEL, spec)
+    # A step asking a key the fact does not have is not asking a fact.
+    german_status = questions.Step(
+        "de-status", "Status", step_forms.fact_form(Fact.SPONSOR), ("status:DE",)
+    )
+    errors = questions_errors((*questions.STEPS[:-1], german_status, questions.STEPS[-1]))
+    assert "profiles.E001" in ids(errors)
+
+
+def test_the_status_is_asked_per_country_of_residence() -> None:
+    step = questions.STEPS_BY_SLUG["us-status"]
+    assert step.keys == ("status:US",)
+    assert str(step.title) == "What is your current status in the United States?"
+    assert step.applies({Fact.RESIDENCE: "US"})
+    assert not step.applies({Fact.RESIDENCE: "GB"})
+    assert "status:US" in questions.STEPS_BY_SLUG["residence"].leads_to

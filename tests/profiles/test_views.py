@@ -81,10 +81,10 @@ def test_each_step_redirects_to_the_next_that_applies(client: Client) -> None:
     assert response["Location"] == "/check/us-status/"
     response = client.post("/check/residence/", {"residence": "IN"})
     assert response["Location"] == "/check/age/"
-    response = client.post("/check/job-offer/", {"job_offer": "us"})
+    response = client.post("/check/job-offer/", {"job_offer": "US"})
     assert response["Location"] == "/check/us-offer/"
     # The sponsor question follows any job offer; languages and family are not asked today.
-    response = client.post("/check/job-offer/", {"job_offer": "china"})
+    response = client.post("/check/job-offer/", {"job_offer": "CN"})
     assert response["Location"] == "/check/sponsor/"
     response = client.post("/check/sponsor/", {"sponsor": "yes"})
     assert response["Location"] == "/check/priorities/"
@@ -92,7 +92,7 @@ def test_each_step_redirects_to_the_next_that_applies(client: Client) -> None:
     assert response["Location"] == "/check/priorities/"
     # With a US offer: its details, the sponsor, then (with a degree) how the degree relates.
     client.post("/check/degree/", {"degree": "master"})
-    client.post("/check/job-offer/", {"job_offer": "us"})
+    client.post("/check/job-offer/", {"job_offer": "US"})
     response = client.post("/check/us-offer/", {"employer_type": "company", "wage_level": "2"})
     assert response["Location"] == "/check/sponsor/"
     response = client.post("/check/sponsor/", {"sponsor": "yes"})
@@ -103,7 +103,7 @@ def test_each_step_redirects_to_the_next_that_applies(client: Client) -> None:
 
 def test_questions_no_program_uses_are_not_asked(client: Client) -> None:
     answer_all(client, INDIAN_STEM_GRADUATE[:2])
-    for slug in ("languages", "family"):
+    for slug in ("language-zh", "language-en", "family"):
         response = client.get(f"/check/{slug}/")
         assert response.status_code == 404
         assert "Page not found" in response.content.decode()
@@ -190,7 +190,7 @@ def test_change_returns_to_the_answers_page_without_re_asking(client: Client) ->
     response = client.post("/check/age/?change=1", {"age": "31"})
     assert response["Location"] == "/check/answers/"
     # A change that opens follow-ups asks just those, then returns.
-    response = client.post("/check/job-offer/?change=1", {"job_offer": "us"})
+    response = client.post("/check/job-offer/?change=1", {"job_offer": "US"})
     assert response["Location"] == "/check/us-offer/?change=1"
     response = client.post(
         "/check/us-offer/?change=1", {"employer_type": "company", "wage_level": "unknown"}
@@ -288,7 +288,7 @@ def test_h1b_payment_follows_the_us_status_not_the_residence(client: Client) -> 
     found = {}
     for status in statuses:
         applicant = Client()
-        answer_all(applicant, journey_with(US_MASTERS_ON_OPT, "us-status", us_status=status))
+        answer_all(applicant, journey_with(US_MASTERS_ON_OPT, "us-status", status_us=status))
         found[status] = payment(finish(applicant))[1]
     # Already on an H-1B: no payment.
     assert found["h1b"].applies is rules.Status.NOT_MET
@@ -301,7 +301,7 @@ def test_h1b_payment_follows_the_us_status_not_the_residence(client: Client) -> 
 
 
 def test_the_payment_reason_keeps_the_acronym_us(client: Client) -> None:
-    answer_all(client, journey_with(US_MASTERS_ON_OPT, "us-status", us_status="unknown"))
+    answer_all(client, journey_with(US_MASTERS_ON_OPT, "us-status", status_us="unknown"))
     result = finish(client)
     text = page_text(client.get(f"/r/{result.token}/").content.decode())
     assert "It depends on “Current US status”" in text  # the payment's reason is shown
@@ -438,6 +438,7 @@ SCHEMA_1 = json.loads(
 )
 migration_0002 = importlib.import_module("profiles.migrations.0002_result_snapshot_schema_2")
 migration_0004 = importlib.import_module("profiles.migrations.0004_evaluated_rules")
+migration_0006 = importlib.import_module("profiles.migrations.0006_keyed_facts")
 NOT_RECORDED = "Results made before 29 November 2026 did not record how applicants are chosen."
 
 
@@ -457,7 +458,9 @@ def converted(fixture: dict[str, object], token: str) -> Result:
     result = old_result(fixture, token)
     assert isinstance(result.snapshot, list)  # schema 1: a bare list
     schema_2 = migration_0002.convert_snapshot(result.snapshot, result.answers, result.evaluated_on)
-    result.snapshot, kept = migration_0004.split_snapshot(schema_2)
+    schema_3, old_rules = migration_0004.split_snapshot(schema_2)
+    result.snapshot, kept = to_schema_4(schema_3, old_rules)
+    result.answers = migration_0006.convert_answers(result.answers)
     result.save()
     EvaluatedRules.objects.bulk_create(
         [EvaluatedRules(digest=d, rules=r) for d, r in kept.items()], ignore_conflicts=True
@@ -466,12 +469,22 @@ def converted(fixture: dict[str, object], token: str) -> Result:
     return result
 
 
+def to_schema_4(
+    snapshot: dict[str, object], old_rules: dict[str, object]
+) -> tuple[dict[str, object], dict[str, object]]:
+    """A schema 3 snapshot and its rules by digest, converted as the migration does."""
+    new_rules = {d: migration_0006.convert_rules(r) for d, r in old_rules.items()}
+    digests = {d: migration_0006.digest_of(r) for d, r in new_rules.items()}
+    converted_snapshot = migration_0006.convert_snapshot(snapshot, old_rules, digests)
+    return converted_snapshot, {digests[d]: r for d, r in new_rules.items()}
+
+
 def test_results_made_before_schema_2_still_render(client: Client) -> None:
     assert [f["name"] for f in SCHEMA_1] == ["indian-engineer-abroad", "f1-opt-with-us-offer"]
     abroad = converted(SCHEMA_1[0], "old-indian-engineer-abroad-" + "a" * 32)
     opt = converted(SCHEMA_1[1], "old-f1-opt-with-us-offer-" + "b" * 32)
     for result in (abroad, opt):
-        assert result.snapshot["schema"] == 3
+        assert result.snapshot["schema"] == 4
         loaded = services.result_evaluations(Result.objects.get(pk=result.pk))
         assert [r.program.slug for r in loaded] == ["china-k-visa", "us-h1b", "china-r-visa"]
 
@@ -504,14 +517,14 @@ def test_results_made_before_schema_2_still_render(client: Client) -> None:
 def test_old_results_do_not_claim_how_applicants_are_then_chosen(client: Client) -> None:
     abroad = converted(SCHEMA_1[0], "old-indian-engineer-abroad-" + "c" * 32)
     text = page_text(client.get(f"/r/{abroad.token}/").content.decode())
-    assert "With Job offer: In the United States" in text  # the stored change is shown
+    assert "With Job offer: United States" in text  # the stored change is shown
     assert "chosen by: not recorded" not in text
 
 
 def test_migration_converts_stored_schema_1_snapshots() -> None:
     executor = MigrationExecutor(connection)
     before = [("profiles", "0001_initial")]
-    after = [("profiles", "0004_evaluated_rules")]
+    after = [("profiles", "0006_keyed_facts")]
     executor.migrate(before)
     executor.loader.build_graph()
     OldResult = executor.loader.project_state(before).apps.get_model("profiles", "Result")
@@ -529,7 +542,7 @@ def test_migration_converts_stored_schema_1_snapshots() -> None:
     executor.migrate(after)
 
     migrated = Result.objects.get(token="migrated-" + "d" * 40)
-    assert migrated.snapshot["schema"] == 3
+    assert migrated.snapshot["schema"] == 4
     assert migrated.rules.count() == 3  # each program's rules, stored apart
     rules._RULES_LOADED.clear()
     loaded = services.result_evaluations(migrated)

@@ -15,13 +15,14 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from profiles import questions, widgets
-from profiles.forms import StepForm
+from profiles.forms import PrioritiesForm, StepForm
 from visas.vocabulary import UNKNOWN
 
+# Saved answers, by answer key; posted, by field name (the key with "_" for ":").
 SAVED = {
     "citizenship": "IN",
     "residence": "US",
-    "us_status": "f1_opt",
+    "status:US": "f1_opt",
     "age": 27,
     "degree": "master",
     "field": "stem",
@@ -34,12 +35,13 @@ SAVED = {
     "wage_level": "2",
     "sponsor": "yes",
     "degree_related": "direct",
-    "mandarin": "none",
-    "english": "professional",
+    "language_level:zh": "none",
+    "language_level:en": "professional",
     "family": "spouse",
     "priorities": ["low_cost", "speed"],
 }
-WRONG = {name: '<not a choice & "quoted">' for name in SAVED} | {"priorities": ["<x>"]}
+POSTED = {key.replace(":", "_").lower(): value for key, value in SAVED.items()}
+WRONG = {name: '<not a choice & "quoted">' for name in POSTED} | {"priorities": ["<x>"]}
 
 
 class _Tags(HTMLParser):
@@ -89,6 +91,10 @@ def as_django_renders_it(bound: forms.BoundField) -> str:
     return bound.as_widget(widget=theirs)
 
 
+def degree_form() -> StepForm:
+    return questions.STEPS_BY_SLUG["degree"].form_class()
+
+
 def step_forms() -> list[type[StepForm]]:
     return [step.form_class for step in questions.STEPS]
 
@@ -99,7 +105,7 @@ def form_in(state: str, form_class: type[StepForm]) -> StepForm:
     if state == "saved":
         return form_class(initial=form_class.initial_from(SAVED))
     if state == "posted":
-        return form_class(data={k: v for k, v in SAVED.items() if k != "priorities"})
+        return form_class(data={k: v for k, v in POSTED.items() if k != "priorities"})
     return form_class(data=WRONG)
 
 
@@ -124,9 +130,7 @@ def test_every_field_uses_a_widget_of_this_module() -> None:
 
 
 def test_a_radio_list_sets_i_dont_know_apart_and_a_checkbox_list_does_not() -> None:
-    from profiles.forms import DegreeForm, PrioritiesForm
-
-    html = str(DegreeForm()["degree"])
+    html = str(degree_form()["degree"])
     assert re.search(
         r'<p class="choice-divider" aria-hidden="true">or</p>\n'
         r'<div class="choice"><input type="radio" name="degree" value="unknown"',
@@ -156,8 +160,6 @@ def test_labels_and_values_are_escaped() -> None:
 
 
 def test_the_divider_is_translated_where_it_is_shown(monkeypatch: pytest.MonkeyPatch) -> None:
-    from profiles.forms import DegreeForm
-
     seen: list[Any] = []
     real = widgets.pgettext
 
@@ -167,5 +169,5 @@ def test_the_divider_is_translated_where_it_is_shown(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(widgets, "pgettext", spy)
     with translation.override("en"):
-        str(DegreeForm()["degree"])
+        str(degree_form()["degree"])
     assert seen == [("before the last choice, set apart", "or", "en")]

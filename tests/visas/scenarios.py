@@ -42,6 +42,7 @@ from visas.vocabulary import (
     Recurrence,
     Selection,
     Severity,
+    answer_keys,
 )
 
 TODAY = date(2026, 11, 29)
@@ -178,10 +179,11 @@ def criterion(
     statement: str = "",
     legal: Legal = IN_FORCE,
     sources: tuple[SourceRef, ...] = (),
+    key: str = "",
 ) -> CriterionRule:
     return CriterionRule(
         id=next_id(),
-        condition=Condition(fact, operator, values),
+        condition=Condition(fact, operator, values, key),
         importance=importance,
         group=group,
         statement=statement or f"{fact.label} {operator.label} {', '.join(map(str, values))}.",
@@ -282,11 +284,12 @@ def row(
     values: tuple[str | int, ...],
     points: int,
     label: str = "",
+    key: str = "",
 ) -> PointsRow:
     return PointsRow(
         id=next_id(),
         category=category,
-        condition=Condition(fact, operator, values),
+        condition=Condition(fact, operator, values, key),
         points=points,
         label=label or f"{fact.label} {operator.label} {', '.join(map(str, values))}",
     )
@@ -513,14 +516,15 @@ H1B_NOT_FOR_US_CITIZENS = criterion(
     statement="US citizens do not need the H-1B.",
 )
 H1B_NOT_FOR_RESIDENTS = criterion(
-    Fact.US_STATUS,
+    Fact.STATUS,
     Operator.IN,
     ("citizen", "green_card"),
+    key="US",
     importance=Importance.NOT_NEEDED_IF,
     statement="US citizens and permanent residents do not need the H-1B.",
 )
 H1B_JOB_OFFER = criterion(
-    Fact.JOB_OFFER, Operator.IN, ("us",), clarity=Clarity.REPORTED, sources=(H1B_GUIDANCE,)
+    Fact.JOB_OFFER, Operator.IN, ("US",), clarity=Clarity.REPORTED, sources=(H1B_GUIDANCE,)
 )
 H1B_SPONSOR = criterion(
     Fact.SPONSOR, Operator.IN, ("yes",), clarity=Clarity.REPORTED, sources=(H1B_GUIDANCE,)
@@ -652,7 +656,7 @@ H1B_PAYMENT = figure(
     "$100,000 payment for certain new H-1B petitions (Proclamation 10973)",
     value=Decimal("100000"),
     unit="USD",
-    applies=Condition(Fact.US_STATUS, Operator.IN, ("none",)),
+    applies=Condition(Fact.STATUS, Operator.IN, ("none",), key="US"),
     applies_note="New petitions for people outside the US without a valid H-1B visa, or who "
     "need a visa stamp abroad (consular notification), or whose change of status is denied; "
     "not for an approved change of status inside the US.",
@@ -781,7 +785,7 @@ R_NOT_FOR_CHINESE = criterion(
 R_JOB_OFFER = criterion(
     Fact.JOB_OFFER,
     Operator.IN,
-    ("china",),
+    ("CN",),
     statement="The inviting unit in China applies for a confirmation letter.",
     sources=(SAFEA_MEASURES,),
 )
@@ -849,7 +853,7 @@ POINTS_DEGREE = (
     row("degree", Fact.DEGREE, Operator.IN, ("master",), 20),
     row("degree", Fact.DEGREE, Operator.IN, ("doctorate",), 30),
 )
-POINTS_ENGLISH = (row("english", Fact.ENGLISH, Operator.AT_LEAST, ("professional",), 10),)
+POINTS_ENGLISH = (row("english", Fact.LANGUAGE_LEVEL, Operator.AT_LEAST, ("C1",), 10, key="en"),)
 POINTS_EXPERIENCE = (
     row("experience", Fact.STEM_EXPERIENCE, Operator.AT_LEAST, (3,), 10),
     row("experience", Fact.STEM_EXPERIENCE, Operator.AT_LEAST, (5,), 5),
@@ -896,13 +900,13 @@ STEM_BACHELOR_IN_INDIA = {
     "academic_role": "no",
     "stem_experience": 2,
     "job_offer": "none",
-    "mandarin": "none",
+    "language_level:zh": "none",
 }
 NON_STEM = {**STEM_BACHELOR_IN_INDIA, "field": "non_stem"}
 OPT_IN_US = {
     "citizenship": "IN",
     "residence": "US",
-    "us_status": "f1_opt",
+    "status:US": "f1_opt",
     "age": 26,
     "degree": "master",
     "field": "stem",
@@ -910,18 +914,18 @@ OPT_IN_US = {
     "institution": "world_top",
     "academic_role": "no",
     "stem_experience": 1,
-    "job_offer": "us",
+    "job_offer": "US",
     "employer_type": "company",
     "wage_level": "2",
     "sponsor": "yes",
     "degree_related": "direct",
 }
-OFFER_FROM_INDIA = {key: value for key, value in OPT_IN_US.items() if key != "us_status"} | {
+OFFER_FROM_INDIA = {key: value for key, value in OPT_IN_US.items() if key != "status:US"} | {
     "residence": "IN"
 }
 CHINESE_CITIZEN = {**STEM_BACHELOR_IN_INDIA, "citizenship": "CN", "residence": "CN"}
-US_CITIZEN = {**OPT_IN_US, "citizenship": "US", "us_status": "citizen"}
-GREEN_CARD = {**OPT_IN_US, "us_status": "green_card"}
+US_CITIZEN = {**OPT_IN_US, "citizenship": "US", "status:US": "citizen"}
+GREEN_CARD = {**OPT_IN_US, "status:US": "green_card"}
 HIGH_SCHOOL = {
     "citizenship": "NG",
     "residence": "NG",
@@ -936,7 +940,7 @@ OFFER_IN_CHINA = {
     "citizenship": "VN",
     "residence": "VN",
     "degree": "master",
-    "job_offer": "china",
+    "job_offer": "CN",
     "sponsor": "yes",
 }
 POINTS_HIGH_SCORER = {
@@ -944,14 +948,15 @@ POINTS_HIGH_SCORER = {
     "residence": "PH",
     "age": 29,
     "degree": "doctorate",
-    "english": "native",
+    "language_level:en": "C2",
     "stem_experience": 6,
 }
-EVERYTHING_UNKNOWN = {fact.value: UNKNOWN for fact in Fact}
+EVERYTHING_UNKNOWN = dict.fromkeys(answer_keys(), UNKNOWN)
 GARBAGE = {
     "citizenship": "Narnia",
     "residence": 42,
-    "us_status": ["citizen"],
+    "status:US": ["citizen"],
+    "language_level:xx": "C2",
     "age": "twenty",
     "degree": "BACHELOR",
     "field": None,

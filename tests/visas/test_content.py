@@ -380,6 +380,13 @@ def test_a_changed_file_updates_rows_and_bumps_the_revision(tmp_path: Path) -> N
             id="bad-rule",
         ),
         pytest.param(
+            'fact = "status"\nfact_key = "US"',
+            'fact = "status"\nfact_key = "DE"',
+            "us-h1b / criteria / h1b-not-for-citizens-or-green-card: fact_key: Give the "
+            "country this rule is about in the key field (not 'DE'). Use one of: US",
+            id="bad-condition-key",
+        ),
+        pytest.param(
             'source = "cn-four-ministries-qa-routes"\n'
             'more_sources = ["cn-xinhua-stdaily", "cn-afp-hurriyet"]',
             'source = "nowhere"\nmore_sources = ["cn-xinhua-stdaily", "cn-afp-hurriyet"]',
@@ -640,6 +647,18 @@ def test_export_wipe_import_export_is_identical(tmp_path: Path) -> None:
         label="Master's degree or higher",
         display_order=20,
     )
+    PointsRow.objects.create(
+        table=table,
+        content_key="r-mandarin",
+        category="language",
+        fact=v.Fact.LANGUAGE_LEVEL,
+        fact_key="zh",
+        operator=v.Operator.AT_LEAST,
+        values=["B1"],
+        points=5,
+        label="Mandarin B1 or higher",
+        display_order=30,
+    )
     criterion = Criterion.objects.get(content_key="h1b-degree-directly-related")
     criterion.legal_status = v.LegalStatus.UNDER_APPEAL
     criterion.legal_note = "Challenged in court on 2 March 2026."
@@ -670,10 +689,23 @@ def test_export_wipe_import_export_is_identical(tmp_path: Path) -> None:
     assert table.group is not None
     assert table.group.key == "r-category-a"
     assert table.caps == {"age": 20, "education": 30}
-    assert list(table.rows.values_list("label", "values", "points")) == [
-        ("Age 18 to 39", [18, 39], 20),
-        ("Master's degree or higher", ["master"], 15),
+    assert list(table.rows.values_list("label", "fact_key", "values", "points")) == [
+        ("Age 18 to 39", "", [18, 39], 20),
+        ("Master's degree or higher", "", ["master"], 15),
+        ("Mandarin B1 or higher", "zh", ["B1"], 5),
     ]
+    # The condition's key is exported with the fact.
+    h1b_backup = next(p for p in backup["programs"] if p["slug"] == "us-h1b")
+    residents = next(
+        c for c in h1b_backup["criteria"] if c["key"] == "h1b-not-for-citizens-or-green-card"
+    )
+    assert (residents["fact"], residents["fact_key"]) == ("status", "US")
+    assert (
+        next(f for f in h1b_backup["figures"] if f["key"] == "h1b-payment-100k")["applies_key"]
+        == "US"
+    )
+    residents_row = Criterion.objects.get(content_key="h1b-not-for-citizens-or-green-card")
+    assert (residents_row.fact, residents_row.fact_key) == ("status", "US")
     payment = KeyFigure.objects.get(content_key="h1b-payment-100k")
     assert payment.legal_status == v.LegalStatus.UNKNOWN
     assert payment.legal_changed_on == dt.date(2026, 9, 21)

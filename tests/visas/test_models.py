@@ -78,6 +78,47 @@ def _errors(**fields: object) -> dict[str, list[str]]:
             id="operator-wrong-for-fact",
         ),
         pytest.param(
+            {"fact": "language_level", "operator": "at_least", "values": ["B1"]},
+            "fact_key",
+            "Give the language this rule is about in the key field. Use one of: zh (Mandarin)",
+            id="keyed-fact-without-key",
+        ),
+        pytest.param(
+            {"fact": "language_level", "fact_key": "cn", "operator": "at_least", "values": ["B1"]},
+            "fact_key",
+            "(not 'cn'). Use one of: zh (Mandarin), en (English), de (German)",
+            id="keyed-fact-with-unknown-key",
+        ),
+        pytest.param(
+            {"fact": "status", "fact_key": "DE", "operator": "in", "values": ["none"]},
+            "fact_key",
+            "Use one of: US (United States).",
+            id="status-in-a-country-without-statuses",
+        ),
+        pytest.param(
+            {"fact": "age", "fact_key": "US", "operator": "at_least", "values": [18]},
+            "fact_key",
+            "Leave the key empty: age is not about one country or language.",
+            id="key-on-a-fact-without-keys",
+        ),
+        pytest.param(
+            {
+                "fact": "language_level",
+                "fact_key": "zh",
+                "operator": "at_least",
+                "values": ["HSK4"],
+            },
+            "values",
+            "'HSK4' is not a valid mandarin level. Use: none (None), A1",
+            id="level-not-cefr",
+        ),
+        pytest.param(
+            {"fact": "job_offer", "operator": "in", "values": ["us"]},
+            "values",
+            "'us' is not a valid job offer. Use: none (No job offer), CN (China), US (United States)",
+            id="job-offer-not-a-country-code",
+        ),
+        pytest.param(
             {"fact": "degree", "operator": "at_least", "values": "bachelor"},
             "values",
             "as a list",
@@ -100,6 +141,9 @@ def test_good_rules_pass() -> None:
         {"fact": "degree", "operator": "at_least", "values": ["bachelor"]},
         {"fact": "age", "operator": "unspecified", "values": [], "clarity": "unclear"},
         {"fact": "job_offer", "operator": "any", "values": []},
+        {"fact": "job_offer", "operator": "in", "values": ["CN", "other"]},
+        {"fact": "language_level", "fact_key": "zh", "operator": "at_least", "values": ["B1"]},
+        {"fact": "status", "fact_key": "US", "operator": "in", "values": ["h1b", "f1_opt"]},
     ):
         CriterionFactory.build(program=program, source=source, **fields).full_clean()
 

@@ -110,6 +110,8 @@ from visas.vocabulary import (
     Operator,
     ProgramStatus,
     Selection,
+    answer_key,
+    answer_keys,
 )
 
 K, H, R, P = K_VISA.slug, H1B.slug, R_VISA.slug, POINTS_PROGRAM.slug
@@ -117,6 +119,10 @@ CAN, POSSIBLE = Verdict.CAN_APPLY, Verdict.POSSIBLE
 NE, NOT_NEEDED = Verdict.NOT_ELIGIBLE, Verdict.NOT_NEEDED
 MEETS, NOT_MET, UNCLEAR = Status.MEETS, Status.NOT_MET, Status.UNCLEAR
 RANK = {NE: 0, POSSIBLE: 1, CAN: 2, NOT_NEEDED: 3}
+# Answer keys of keyed facts, and every (fact, key) a condition can name.
+US_STATUS = answer_key(Fact.STATUS, "US")
+ENGLISH = answer_key(Fact.LANGUAGE_LEVEL, "en")
+SLOTS = [(fact, key) for fact, spec in FACTS.items() for key in spec.key_values()]
 
 
 def results_by_slug(answers: object) -> dict[str, ProgramResult]:
@@ -193,7 +199,7 @@ SCENARIOS = [
     ),
     pytest.param(GREEN_CARD, verdicts(POSSIBLE, NOT_NEEDED, NE, NE), {}, id="green-card-holder"),
     pytest.param(
-        with_(OPT_IN_US, us_status=UNKNOWN),
+        with_(OPT_IN_US, **{US_STATUS: UNKNOWN}),
         verdicts(POSSIBLE, CAN, NE, NE),
         {},
         id="us-status-unknown-does-not-block",
@@ -205,7 +211,7 @@ SCENARIOS = [
         id="high-school-only",
     ),
     pytest.param(
-        with_(HIGH_SCHOOL, job_offer="us", sponsor="yes", employer_type="company", wage_level="1"),
+        with_(HIGH_SCHOOL, job_offer="US", sponsor="yes", employer_type="company", wage_level="1"),
         verdicts(NE, POSSIBLE, NE, NE),
         {HD: NOT_MET, HE: UNCLEAR},
         id="high-school-with-us-offer-equivalent-route",
@@ -216,7 +222,7 @@ SCENARIOS = [
             age=35,
             degree="vocational",
             stem_experience=12,
-            job_offer="us",
+            job_offer="US",
             sponsor="yes",
             wage_level="3",
         ),
@@ -237,7 +243,7 @@ SCENARIOS = [
         id="sponsor-unknown",
     ),
     pytest.param(
-        with_(OPT_IN_US, job_offer="elsewhere"),
+        with_(OPT_IN_US, job_offer="other"),
         verdicts(POSSIBLE, NE, NE, NE),
         {},
         id="job-offer-elsewhere",
@@ -404,43 +410,43 @@ SCENARIOS = [
         id="garbage-is-unanswered",
     ),
     pytest.param(
-        with_(POINTS_ONLY, age=29, degree="doctorate", english="native", stem_experience=6),
+        with_(POINTS_ONLY, age=29, degree="doctorate", **{ENGLISH: "C2"}, stem_experience=6),
         verdicts(POSSIBLE, POSSIBLE, POSSIBLE, CAN),
         {KG: UNCLEAR, KT: UNCLEAR},
         id="points-high-scorer",
     ),
     pytest.param(
-        with_(POINTS_ONLY, age=31, degree="master", english="professional", stem_experience=3),
+        with_(POINTS_ONLY, age=31, degree="master", **{ENGLISH: "C1"}, stem_experience=3),
         verdicts(POSSIBLE, POSSIBLE, POSSIBLE, CAN),
         {},
         id="points-exactly-the-pass-mark",
     ),
     pytest.param(
-        with_(POINTS_ONLY, age=35, degree="master", english="professional", stem_experience=3),
+        with_(POINTS_ONLY, age=35, degree="master", **{ENGLISH: "C1"}, stem_experience=3),
         verdicts(POSSIBLE, POSSIBLE, POSSIBLE, NE),
         {},
         id="points-five-short",
     ),
     pytest.param(
-        with_(POINTS_ONLY, age=40, degree="doctorate", english="native", stem_experience=10),
+        with_(POINTS_ONLY, age=40, degree="doctorate", **{ENGLISH: "C2"}, stem_experience=10),
         verdicts(POSSIBLE, POSSIBLE, POSSIBLE, CAN),
         {},
         id="points-experience-capped-still-passes",
     ),
     pytest.param(
-        with_(POINTS_ONLY, age=UNKNOWN, degree="master", english="professional", stem_experience=5),
+        with_(POINTS_ONLY, age=UNKNOWN, degree="master", **{ENGLISH: "C1"}, stem_experience=5),
         verdicts(POSSIBLE, POSSIBLE, POSSIBLE, POSSIBLE),
         {},
         id="points-age-unknown",
     ),
     pytest.param(
-        with_(POINTS_ONLY, age=40, degree="master", english="professional", stem_experience=10),
+        with_(POINTS_ONLY, age=40, degree="master", **{ENGLISH: "C1"}, stem_experience=10),
         verdicts(POSSIBLE, POSSIBLE, POSSIBLE, NE),
         {},
         id="points-too-old-for-age-points",
     ),
     pytest.param(
-        with_(POINTS_ONLY, age=29, degree="doctorate", english="native", stem_experience=UNKNOWN),
+        with_(POINTS_ONLY, age=29, degree="doctorate", **{ENGLISH: "C2"}, stem_experience=UNKNOWN),
         verdicts(POSSIBLE, POSSIBLE, POSSIBLE, CAN),
         {},
         id="points-experience-unknown-still-passes",
@@ -656,7 +662,7 @@ def test_r_category_a_is_always_unclear() -> None:
             id="h1b-equivalent-experience-no-ratio",
         ),
         pytest.param(
-            {"us_status": UNKNOWN},
+            {US_STATUS: UNKNOWN},
             H,
             H1B_NOT_FOR_RESIDENTS,
             UNCLEAR,
@@ -837,7 +843,7 @@ def test_not_needed(answers: dict[str, object], slug: str, rules_: tuple[Criteri
     assert [node.ref for node in result.not_needed_by] == [str(rule.id) for rule in rules_]
     assert all(node.status is MEETS for node in result.not_needed_by)
     assert result.changes == ()
-    assert result.deciding_facts == tuple(rule.condition.fact for rule in rules_)
+    assert result.deciding_facts == tuple((r.condition.fact, r.condition.key) for r in rules_)
 
 
 def test_not_needed_even_when_every_requirement_fails() -> None:
@@ -897,15 +903,18 @@ def test_only_the_k_visa_warns_about_age() -> None:
         pytest.param(
             STEM_BACHELOR_IN_INDIA,
             P,
-            (Fact.AGE, Fact.DEGREE, Fact.ENGLISH, Fact.STEM_EXPERIENCE),
+            (Fact.AGE, Fact.DEGREE, (Fact.LANGUAGE_LEVEL, "en"), Fact.STEM_EXPERIENCE),
             id="points-every-row-fact",
         ),
         pytest.param(CHINESE_CITIZEN, K, (Fact.CITIZENSHIP,), id="k-not-needed"),
-        pytest.param(GREEN_CARD, H, (Fact.US_STATUS,), id="h1b-not-needed"),
+        pytest.param(GREEN_CARD, H, ((Fact.STATUS, "US"),), id="h1b-not-needed"),
     ],
 )
-def test_deciding_facts(answers: dict[str, object], slug: str, facts: tuple[Fact, ...]) -> None:
-    assert results_by_slug(answers)[slug].deciding_facts == facts
+def test_deciding_facts(
+    answers: dict[str, object], slug: str, facts: tuple[Fact | tuple[Fact, str], ...]
+) -> None:
+    expected = tuple(fact if isinstance(fact, tuple) else (fact, "") for fact in facts)
+    assert results_by_slug(answers)[slug].deciding_facts == expected
 
 
 # ---------------------------------------------------------------------------------------------
@@ -919,12 +928,12 @@ def test_deciding_facts(answers: dict[str, object], slug: str, facts: tuple[Fact
             STEM_BACHELOR_IN_INDIA,
             H,
             (
-                Change(((Fact.JOB_OFFER, "us"),), POSSIBLE),
+                Change(((Fact.JOB_OFFER, "", "US"),), POSSIBLE),
                 Change(
                     (
-                        (Fact.JOB_OFFER, "us"),
-                        (Fact.SPONSOR, "yes"),
-                        (Fact.DEGREE_RELATED, "direct"),
+                        (Fact.JOB_OFFER, "", "US"),
+                        (Fact.SPONSOR, "", "yes"),
+                        (Fact.DEGREE_RELATED, "", "direct"),
                     ),
                     CAN,
                 ),
@@ -934,15 +943,15 @@ def test_deciding_facts(answers: dict[str, object], slug: str, facts: tuple[Fact
         pytest.param(
             STEM_BACHELOR_IN_INDIA,
             R,
-            (Change(((Fact.JOB_OFFER, "china"),), POSSIBLE),),
+            (Change(((Fact.JOB_OFFER, "", "CN"),), POSSIBLE),),
             id="r-needs-china-offer",
         ),
         pytest.param(
             NON_STEM,
             K,
             (
-                Change(((Fact.FIELD, "stem"),), POSSIBLE),
-                Change(((Fact.ACADEMIC_ROLE, "yes"),), POSSIBLE),
+                Change(((Fact.FIELD, "", "stem"),), POSSIBLE),
+                Change(((Fact.ACADEMIC_ROLE, "", "yes"),), POSSIBLE),
             ),
             id="k-either-route",
         ),
@@ -950,51 +959,51 @@ def test_deciding_facts(answers: dict[str, object], slug: str, facts: tuple[Fact
             HIGH_SCHOOL,
             K,
             (
-                Change(((Fact.DEGREE, "bachelor"),), POSSIBLE),
-                Change(((Fact.ACADEMIC_ROLE, "yes"),), POSSIBLE),
+                Change(((Fact.DEGREE, "", "bachelor"),), POSSIBLE),
+                Change(((Fact.ACADEMIC_ROLE, "", "yes"),), POSSIBLE),
             ),
             id="k-needs-bachelor-or-academic-role",
         ),
         pytest.param(
             HIGH_SCHOOL,
             H,
-            (Change(((Fact.JOB_OFFER, "us"),), POSSIBLE),),
+            (Change(((Fact.JOB_OFFER, "", "US"),), POSSIBLE),),
             id="h1b-without-degree-at-best-possible",
         ),
         pytest.param(
             with_(OPT_IN_US, sponsor=UNKNOWN),
             H,
-            (Change(((Fact.SPONSOR, "yes"),), CAN),),
+            (Change(((Fact.SPONSOR, "", "yes"),), CAN),),
             id="sponsor-unknown",
         ),
         pytest.param(
             with_(OPT_IN_US, sponsor="no"),
             H,
-            (Change(((Fact.SPONSOR, "yes"),), CAN),),
+            (Change(((Fact.SPONSOR, "", "yes"),), CAN),),
             id="sponsor-no",
         ),
         pytest.param(
             with_(OPT_IN_US, degree_related="general"),
             H,
-            (Change(((Fact.DEGREE_RELATED, "direct"),), CAN),),
+            (Change(((Fact.DEGREE_RELATED, "", "direct"),), CAN),),
             id="general-degree",
         ),
         pytest.param(
             with_(OFFER_IN_CHINA, sponsor="no"),
             R,
-            (Change(((Fact.SPONSOR, "yes"),), POSSIBLE),),
+            (Change(((Fact.SPONSOR, "", "yes"),), POSSIBLE),),
             id="r-confirmation-letter",
         ),
         pytest.param(
             STEM_BACHELOR_IN_INDIA,
             P,
-            (Change(((Fact.DEGREE, "doctorate"),), POSSIBLE),),
+            (Change(((Fact.DEGREE, "", "doctorate"),), POSSIBLE),),
             id="points-doctorate-makes-possible",
         ),
         pytest.param(
-            with_(POINTS_ONLY, age=35, degree="master", english="professional", stem_experience=3),
+            with_(POINTS_ONLY, age=35, degree="master", **{ENGLISH: "C1"}, stem_experience=3),
             P,
-            (Change(((Fact.DEGREE, "doctorate"),), CAN),),
+            (Change(((Fact.DEGREE, "", "doctorate"),), CAN),),
             id="points-never-younger-capped-experience-useless",
         ),
         pytest.param(OPT_IN_US, H, (), id="can-apply-has-no-changes"),
@@ -1030,7 +1039,7 @@ def test_age_is_never_proposed_lower() -> None:
     assert (result.verdict, result.changes) == (NE, ())
     grown_up = program("adult", "Adults", "CN", (criterion(Fact.AGE, Operator.BETWEEN, (18, 45)),))
     result = evaluate_program(grown_up, {"age": 16}, today=TODAY)
-    assert result.changes == (Change(((Fact.AGE, 18),), CAN),)
+    assert result.changes == (Change(((Fact.AGE, "", 18),), CAN),)
     assert evaluate_program(grown_up, {"age": 50}, today=TODAY).changes == ()
 
 
@@ -1041,17 +1050,17 @@ def test_combined_change_only_when_it_beats_every_single_one() -> None:
         "GB",
         (
             criterion(Fact.DEGREE, Operator.AT_LEAST, ("master",)),
-            criterion(Fact.ENGLISH, Operator.AT_LEAST, ("professional",)),
+            criterion(Fact.LANGUAGE_LEVEL, Operator.AT_LEAST, ("C1",), key="en"),
         ),
     )
-    result = evaluate_program(two, {"degree": "bachelor", "english": "basic"}, today=TODAY)
+    result = evaluate_program(two, {"degree": "bachelor", ENGLISH: "A2"}, today=TODAY)
     assert result.changes == (
-        Change(((Fact.DEGREE, "master"), (Fact.ENGLISH, "professional")), CAN),
+        Change(((Fact.DEGREE, "", "master"), (Fact.LANGUAGE_LEVEL, "en", "C1")), CAN),
     )
-    result = evaluate_program(two, {"degree": "bachelor", "english": UNKNOWN}, today=TODAY)
+    result = evaluate_program(two, {"degree": "bachelor", ENGLISH: UNKNOWN}, today=TODAY)
     assert result.changes == (
-        Change(((Fact.DEGREE, "master"),), POSSIBLE),
-        Change(((Fact.DEGREE, "master"), (Fact.ENGLISH, "professional")), CAN),
+        Change(((Fact.DEGREE, "", "master"),), POSSIBLE),
+        Change(((Fact.DEGREE, "", "master"), (Fact.LANGUAGE_LEVEL, "en", "C1")), CAN),
     )
 
 
@@ -1063,7 +1072,7 @@ def test_combined_change_only_when_it_beats_every_single_one() -> None:
     ("answers", "low", "high", "status", "cause", "categories"),
     [
         pytest.param(
-            with_(POINTS_ONLY, age=29, degree="doctorate", english="native", stem_experience=6),
+            with_(POINTS_ONLY, age=29, degree="doctorate", **{ENGLISH: "C2"}, stem_experience=6),
             65,
             65,
             MEETS,
@@ -1072,7 +1081,7 @@ def test_combined_change_only_when_it_beats_every_single_one() -> None:
             id="top-score-experience-capped",
         ),
         pytest.param(
-            with_(POINTS_ONLY, age=31, degree="master", english="professional", stem_experience=3),
+            with_(POINTS_ONLY, age=31, degree="master", **{ENGLISH: "C1"}, stem_experience=3),
             50,
             50,
             MEETS,
@@ -1081,7 +1090,7 @@ def test_combined_change_only_when_it_beats_every_single_one() -> None:
             id="exactly-the-pass-mark",
         ),
         pytest.param(
-            with_(POINTS_ONLY, age=35, degree="master", english="professional", stem_experience=3),
+            with_(POINTS_ONLY, age=35, degree="master", **{ENGLISH: "C1"}, stem_experience=3),
             45,
             45,
             NOT_MET,
@@ -1090,9 +1099,7 @@ def test_combined_change_only_when_it_beats_every_single_one() -> None:
             id="five-short",
         ),
         pytest.param(
-            with_(
-                POINTS_ONLY, age=UNKNOWN, degree="master", english="professional", stem_experience=5
-            ),
+            with_(POINTS_ONLY, age=UNKNOWN, degree="master", **{ENGLISH: "C1"}, stem_experience=5),
             40,
             55,
             UNCLEAR,
@@ -1102,7 +1109,7 @@ def test_combined_change_only_when_it_beats_every_single_one() -> None:
         ),
         pytest.param(
             with_(
-                POINTS_ONLY, age=29, degree="doctorate", english="native", stem_experience=UNKNOWN
+                POINTS_ONLY, age=29, degree="doctorate", **{ENGLISH: "C2"}, stem_experience=UNKNOWN
             ),
             55,
             65,
@@ -1167,7 +1174,7 @@ def test_points(
 
 
 def test_points_rows_say_what_each_answer_earns() -> None:
-    answers = with_(POINTS_ONLY, age=31, degree="master", english=UNKNOWN, stem_experience=6)
+    answers = with_(POINTS_ONLY, age=31, degree="master", **{ENGLISH: UNKNOWN}, stem_experience=6)
     (points,) = results_by_slug(answers)[P].points
     by_row = {row_.id: (row_.status, row_.cause, row_.low, row_.high) for row_ in points.rows}
     rows = POINTS_TABLE.rows
@@ -1341,9 +1348,9 @@ def test_other_selection_mechanisms(slug: str, mechanism: Selection, exemption: 
     [
         pytest.param(OFFER_FROM_INDIA, UNCLEAR, Cause.LEGAL_STATUS, "none", id="outside-us"),
         pytest.param(OPT_IN_US, NOT_MET, None, "f1_opt", id="change-of-status-in-us"),
-        pytest.param(with_(OPT_IN_US, us_status="h1b"), NOT_MET, None, "h1b", id="h1b-holder"),
+        pytest.param(with_(OPT_IN_US, **{US_STATUS: "h1b"}), NOT_MET, None, "h1b", id="h1b-holder"),
         pytest.param(
-            {"us_status": UNKNOWN}, UNCLEAR, Cause.ANSWER_UNKNOWN, UNKNOWN, id="status-unknown"
+            {US_STATUS: UNKNOWN}, UNCLEAR, Cause.ANSWER_UNKNOWN, UNKNOWN, id="status-unknown"
         ),
         pytest.param({"residence": "US"}, UNCLEAR, Cause.NOT_ANSWERED, None, id="not-answered"),
         pytest.param(
@@ -1560,15 +1567,19 @@ def test_content_mirrors_the_design() -> None:
         "h1b-masters-cap": ("", Combine.ALL, Importance.SELECTION_ADVANTAGE, ""),
     }
     assert K_VISA.facts_used() == {
-        Fact.CITIZENSHIP,
-        Fact.DEGREE,
-        Fact.FIELD,
-        Fact.INSTITUTION,
-        Fact.ACADEMIC_ROLE,
-        Fact.STEM_EXPERIENCE,
-        Fact.AGE,
+        (fact, "")
+        for fact in (
+            Fact.CITIZENSHIP,
+            Fact.DEGREE,
+            Fact.FIELD,
+            Fact.INSTITUTION,
+            Fact.ACADEMIC_ROLE,
+            Fact.STEM_EXPERIENCE,
+            Fact.AGE,
+        )
     }
-    assert Fact.MANDARIN not in K_VISA.facts_used()  # "Mandarin counts in your favour" is gone
+    # "Mandarin counts in your favour" is gone.
+    assert (Fact.LANGUAGE_LEVEL, "zh") not in K_VISA.facts_used()
     chance = [f for f in H1B.figures if f.estimates_chance]
     assert [(f.value, f.applies) for f in chance] == [
         (Decimal(v), Condition(Fact.WAGE_LEVEL, Operator.IN, (k,))) for k, v in WAGE_CHANCES.items()
@@ -1608,7 +1619,10 @@ def test_answers_that_are_not_a_mapping_count_as_unanswered() -> None:
 
 
 def test_fact_enum_keys_work_like_strings() -> None:
-    by_enum = {Fact(key): value for key, value in OPT_IN_US.items()}
+    by_enum = {
+        Fact(key) if key in Fact._value2member_map_ else key: value
+        for key, value in OPT_IN_US.items()
+    }
     assert evaluate(ALL_PROGRAMS, by_enum, today=TODAY) == evaluate(
         ALL_PROGRAMS, OPT_IN_US, today=TODAY
     )
@@ -1625,7 +1639,9 @@ def test_rule_objects_are_frozen() -> None:
 
 
 def test_invalid_us_status_outside_the_us_reads_as_none() -> None:
-    item = figure_result(results_by_slug(with_(OFFER_FROM_INDIA, us_status=None))[H], H1B_PAYMENT)
+    item = figure_result(
+        results_by_slug(with_(OFFER_FROM_INDIA, **{US_STATUS: None}))[H], H1B_PAYMENT
+    )
     assert (item.answer, item.cause) == ("none", Cause.LEGAL_STATUS)
 
 
@@ -1637,7 +1653,7 @@ def test_change_of_residence_is_evaluated_as_the_applicant_would_answer() -> Non
         (
             criterion(Fact.RESIDENCE, Operator.IN, ("US",), group="where"),
             criterion(Fact.AGE, Operator.UNSPECIFIED, clarity=Clarity.UNCLEAR, group="where"),
-            criterion(Fact.US_STATUS, Operator.IN, ("none",)),
+            criterion(Fact.STATUS, Operator.IN, ("none",), key="US"),
         ),
         groups=(group("where", Combine.ANY),),
     )
@@ -1646,13 +1662,19 @@ def test_change_of_residence_is_evaluated_as_the_applicant_would_answer() -> Non
     assert result.verdict is POSSIBLE
     # Moving to the US would not settle the US status: no change may claim it would.
     for change in result.changes:
-        changed = {**answers, **{fact.value: value for fact, value in change.updates}}
+        changed = {**answers, **{answer_key(f, k): value for f, k, value in change.updates}}
         assert evaluate_program(rules_, changed, today=TODAY).verdict is change.verdict
 
 
 def test_points_table_and_criterion_ids_may_coincide() -> None:
     mandarin = replace(
-        criterion(Fact.MANDARIN, Operator.AT_LEAST, ("basic",), importance=Importance.FAVOURABLE),
+        criterion(
+            Fact.LANGUAGE_LEVEL,
+            Operator.AT_LEAST,
+            ("A2",),
+            importance=Importance.FAVOURABLE,
+            key="zh",
+        ),
         id=1,
     )
     table = replace(
@@ -1702,14 +1724,15 @@ ANY_VALUE = st.one_of(
     st.decimals(allow_nan=True),
 )
 ANSWERS = st.dictionaries(
-    keys=st.one_of(st.sampled_from([fact.value for fact in Fact]), st.text(max_size=6)),
+    keys=st.one_of(st.sampled_from(answer_keys()), st.text(max_size=6)),
     values=ANY_VALUE,
-    max_size=len(Fact) + 3,
+    max_size=len(answer_keys()) + 3,
 )
 
 
-def real_values(fact: Fact) -> st.SearchStrategy[str | int]:
-    spec = FACTS[fact]
+def real_values(fact: Fact, key: str = "") -> st.SearchStrategy[str | int]:
+    spec = FACTS[fact].at(key)
+    assert spec is not None
     if spec.values is not None:
         return st.sampled_from([member.value for member in spec.values])
     return st.integers(min_value=spec.minimum, max_value=spec.maximum)
@@ -1718,8 +1741,10 @@ def real_values(fact: Fact) -> st.SearchStrategy[str | int]:
 VALID_ANSWERS = st.fixed_dictionaries(
     {},
     optional={
-        fact.value: st.one_of(real_values(fact), real_values(fact), st.just(UNKNOWN))
-        for fact in Fact
+        answer_key(fact, key): st.one_of(
+            real_values(fact, key), real_values(fact, key), st.just(UNKNOWN)
+        )
+        for fact, key in SLOTS
     },
 )
 SOME_ANSWERS = st.one_of(VALID_ANSWERS, VALID_ANSWERS, ANSWERS)
@@ -1737,8 +1762,10 @@ LEGALS = st.sampled_from(
 
 
 @st.composite
-def conditions(draw: st.DrawFn, fact: Fact) -> Condition:
-    spec = FACTS[fact]
+def conditions(draw: st.DrawFn, slot: tuple[Fact, str]) -> Condition:
+    fact, key = slot
+    spec = FACTS[fact].at(key)
+    assert spec is not None
     if spec.values is not None:
         pool: list[str | int] = [member.value for member in spec.values]
     else:
@@ -1746,7 +1773,9 @@ def conditions(draw: st.DrawFn, fact: Fact) -> Condition:
     if draw(st.integers(0, 9)) == 0:  # now and then a malformed one
         operator = draw(st.sampled_from(list(Operator)))
         junk = [*pool, "nonsense", spec.maximum + 5]
-        return Condition(fact, operator, tuple(draw(st.lists(st.sampled_from(junk), max_size=3))))
+        key = draw(st.sampled_from([key, key, "xx"]))  # now and then a key the fact lacks
+        junk_values = tuple(draw(st.lists(st.sampled_from(junk), max_size=3)))
+        return Condition(fact, operator, junk_values, key)
     operator = draw(
         st.sampled_from(sorted(OPERATORS_BY_KIND[spec.kind] | {Operator.ANY, Operator.UNSPECIFIED}))
     )
@@ -1758,17 +1787,17 @@ def conditions(draw: st.DrawFn, fact: Fact) -> Condition:
         values = tuple(sorted(draw(st.lists(st.sampled_from(pool), min_size=2, max_size=2))))
     else:
         values = (draw(st.sampled_from(pool)),)
-    return Condition(fact, operator, values)
+    return Condition(fact, operator, values, key)
 
 
 @st.composite
 def random_programs(
     draw: st.DrawFn, *, unique_facts: bool = False, exclude: frozenset[Fact] = frozenset()
 ) -> ProgramRules:
-    available = [fact for fact in Fact if fact not in exclude]
+    available = [slot for slot in SLOTS if slot[0] not in exclude]
     order = iter(draw(st.permutations(available)))
 
-    def next_fact() -> Fact:
+    def next_fact() -> tuple[Fact, str]:
         return next(order) if unique_facts else draw(st.sampled_from(available))
 
     groups = []
@@ -1798,6 +1827,7 @@ def random_programs(
                 clarity=clarity,
                 group=draw(st.sampled_from(keys)),
                 legal=draw(LEGALS),
+                key=condition.key,
             )
         )
     tables = []
@@ -1812,6 +1842,7 @@ def random_programs(
                     condition.operator,
                     condition.values,
                     draw(st.integers(0, 30)),
+                    key=condition.key,
                 )
             )
         tables.append(
@@ -1917,11 +1948,11 @@ def test_every_change_improves_the_verdict(rules_: ProgramRules, answers: dict) 
     result = evaluate_program(rules_, answers, today=TODAY)
     singles = [change for change in result.changes if len(change.updates) == 1]
     for change in result.changes:
-        changed = {**answers, **{fact.value: value for fact, value in change.updates}}
+        changed = {**answers, **{answer_key(f, k): value for f, k, value in change.updates}}
         after = evaluate_program(rules_, changed, today=TODAY).verdict
         assert after is change.verdict
         assert RANK[after] > RANK[result.verdict]
-        updates = dict(change.updates)
+        updates = {fact: value for fact, _key, value in change.updates}
         assert Fact.CITIZENSHIP not in updates
         age = answers.get("age")
         valid_age = isinstance(age, int) and not isinstance(age, bool) and 14 <= age <= 100
@@ -1931,10 +1962,11 @@ def test_every_change_improves_the_verdict(rules_: ProgramRules, answers: dict) 
             assert all(RANK[change.verdict] > RANK[single.verdict] for single in singles)
 
 
-def candidates(rules_: ProgramRules, fact: Fact) -> list[str | int]:
+def candidates(rules_: ProgramRules, fact: Fact, key: str) -> list[str | int]:
     """Every real answer worth trying: all values, or for a number the range ends and each
     threshold used anywhere with its neighbours (conditions are steps at those)."""
-    spec = FACTS[fact]
+    spec = FACTS[fact].at(key)
+    assert spec is not None
     if spec.values is not None:
         return [member.value for member in spec.values]
     conditions_ = [c.condition for c in rules_.criteria]
@@ -1951,19 +1983,21 @@ def candidates(rules_: ProgramRules, fact: Fact) -> list[str | int]:
 @given(
     rules_=st.one_of(st.sampled_from(ALL_PROGRAMS), random_programs(unique_facts=True)),
     answers=VALID_ANSWERS,
-    fact=st.sampled_from(list(Fact)),
-    us_status=real_values(Fact.US_STATUS),
+    slot=st.sampled_from(SLOTS),
+    us_status=real_values(Fact.STATUS, "US"),
 )
 def test_dont_know_lies_between_the_real_answers(
-    rules_: ProgramRules, answers: dict, fact: Fact, us_status: str
+    rules_: ProgramRules, answers: dict, slot: tuple[Fact, str], us_status: str
 ) -> None:
     """With each fact used once, "I don't know" is never better than the best real answer
     nor worse than the worst. (US status is given so residence does not derive it.)"""
-    base = {"us_status": us_status, **answers}
-    unknown = evaluate_program(rules_, {**base, fact.value: UNKNOWN}, today=TODAY).verdict
+    fact, key = slot
+    base = {US_STATUS: us_status, **answers}
+    asked = answer_key(fact, key)
+    unknown = evaluate_program(rules_, {**base, asked: UNKNOWN}, today=TODAY).verdict
     real = [
-        RANK[evaluate_program(rules_, {**base, fact.value: value}, today=TODAY).verdict]
-        for value in candidates(rules_, fact)
+        RANK[evaluate_program(rules_, {**base, asked: value}, today=TODAY).verdict]
+        for value in candidates(rules_, fact, key)
     ]
     assert min(real) <= RANK[unknown] <= max(real)
 
@@ -1983,3 +2017,105 @@ def test_snapshot_round_trip(rules_: ProgramRules, answers: dict) -> None:
 def test_evaluate_keeps_program_order(answers: dict) -> None:
     results = evaluate(ALL_PROGRAMS, answers, today=TODAY)
     assert [result.program for result in results] == list(ALL_PROGRAMS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keyed facts: one fact per country or language, the key named by the condition
+
+MANDARIN_B1 = criterion(Fact.LANGUAGE_LEVEL, Operator.AT_LEAST, ("B1",), key="zh")
+OFFER_IN_CN = criterion(Fact.JOB_OFFER, Operator.IN, ("CN",))
+KEYED = program("keyed", "Keyed", "CN", (MANDARIN_B1, OFFER_IN_CN))
+MANDARIN = answer_key(Fact.LANGUAGE_LEVEL, "zh")
+
+
+@pytest.mark.parametrize(
+    ("answers", "status", "cause", "answer"),
+    [
+        pytest.param({MANDARIN: "B2"}, MEETS, None, "B2", id="above"),
+        pytest.param({MANDARIN: "B1"}, MEETS, None, "B1", id="at"),
+        pytest.param({MANDARIN: "A2"}, NOT_MET, None, "A2", id="below"),
+        pytest.param({MANDARIN: "none"}, NOT_MET, None, "none", id="none"),
+        pytest.param({ENGLISH: "C2"}, UNCLEAR, Cause.NOT_ANSWERED, None, id="other-language"),
+        pytest.param({"language_level": "C2"}, UNCLEAR, Cause.NOT_ANSWERED, None, id="no-key"),
+        pytest.param({MANDARIN: "native"}, UNCLEAR, Cause.NOT_ANSWERED, None, id="old-level"),
+        pytest.param({MANDARIN: UNKNOWN}, UNCLEAR, Cause.ANSWER_UNKNOWN, UNKNOWN, id="unknown"),
+    ],
+)
+def test_a_keyed_condition_reads_the_answer_at_its_key(
+    answers: dict[str, object], status: Status, cause: Cause | None, answer: object
+) -> None:
+    result = criterion_result(evaluate_program(KEYED, answers, today=TODAY), MANDARIN_B1)
+    assert (result.status, result.cause, result.answer) == (status, cause, answer)
+    if cause is Cause.ANSWER_UNKNOWN:
+        assert result.meets_with == ("B1", "B2", "C1", "C2")
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        pytest.param(
+            Condition(Fact.LANGUAGE_LEVEL, Operator.AT_LEAST, ("B1",), "xx"), id="no-such-key"
+        ),
+        pytest.param(Condition(Fact.LANGUAGE_LEVEL, Operator.AT_LEAST, ("B1",)), id="key-missing"),
+        pytest.param(Condition(Fact.STATUS, Operator.IN, ("none",), "DE"), id="no-statuses-for-de"),
+        pytest.param(Condition(Fact.AGE, Operator.AT_LEAST, (18,), "US"), id="key-on-unkeyed-fact"),
+    ],
+)
+def test_a_key_the_fact_does_not_have_reads_as_unclear(condition: Condition) -> None:
+    rule = criterion(condition.fact, condition.operator, condition.values, key=condition.key)
+    answers = {MANDARIN: "C2", ENGLISH: "C2", "language_level": "C2", "age": 30, "residence": "GB"}
+    result = evaluate_program(program("k", "K", "GB", (rule,)), answers, today=TODAY)
+    assert (result.criteria[0].status, result.criteria[0].cause) == (UNCLEAR, Cause.RULE_UNDEFINED)
+    assert result.verdict is POSSIBLE
+    assert result.changes == ()
+
+
+def test_job_offer_is_a_country() -> None:
+    for offer, status in (("CN", MEETS), ("US", NOT_MET), ("other", NOT_MET), ("none", NOT_MET)):
+        answers = {MANDARIN: "C1", "job_offer": offer}
+        assert (
+            criterion_result(evaluate_program(KEYED, answers, today=TODAY), OFFER_IN_CN).status
+            is status
+        )
+    old = evaluate_program(KEYED, {MANDARIN: "C1", "job_offer": "china"}, today=TODAY)
+    assert criterion_result(old, OFFER_IN_CN).cause is Cause.NOT_ANSWERED  # not a value now
+
+
+def test_what_would_change_this_proposes_keyed_answers() -> None:
+    result = evaluate_program(KEYED, {MANDARIN: "A2", "job_offer": "CN"}, today=TODAY)
+    assert result.verdict is NE
+    assert result.changes == (Change(((Fact.LANGUAGE_LEVEL, "zh", "B1"),), CAN),)
+    assert result.deciding_facts == ((Fact.LANGUAGE_LEVEL, "zh"),)
+    result = evaluate_program(KEYED, {MANDARIN: "A1", "job_offer": "none"}, today=TODAY)
+    both = ((Fact.LANGUAGE_LEVEL, "zh", "B1"), (Fact.JOB_OFFER, "", "CN"))
+    assert result.changes == (Change(both, CAN),)  # neither alone is enough
+
+
+def test_a_keyed_points_row_counts_its_language_only() -> None:
+    table = points_table(
+        "lang",
+        (
+            row("language", Fact.LANGUAGE_LEVEL, Operator.AT_LEAST, ("B2",), 10, key="de"),
+            row("language", Fact.LANGUAGE_LEVEL, Operator.AT_LEAST, ("B2",), 5, key="en"),
+        ),
+        pass_mark=10,
+    )
+    german = program("de", "German points", "DE", (), points_tables=(table,))
+    assert (
+        evaluate_program(german, {ENGLISH: "C2", "language_level:de": "A1"}, today=TODAY).verdict
+        is NE
+    )
+    assert evaluate_program(german, {"language_level:de": "B2"}, today=TODAY).verdict is CAN
+    unsure = evaluate_program(german, {ENGLISH: "C2", "language_level:de": UNKNOWN}, today=TODAY)
+    assert (unsure.points[0].low, unsure.points[0].high) == (5, 15)
+    assert unsure.changes == (Change(((Fact.LANGUAGE_LEVEL, "de", "B2"),), CAN),)
+
+
+def test_living_in_one_country_means_no_status_in_another() -> None:
+    status_none = criterion(Fact.STATUS, Operator.IN, ("none",), key="US")
+    rules_ = program("s", "S", "US", (status_none,))
+    for residence, status in (("GB", MEETS), ("US", UNCLEAR), (UNKNOWN, UNCLEAR)):
+        result = evaluate_program(rules_, {"residence": residence}, today=TODAY)
+        assert result.criteria[0].status is status
+    given = evaluate_program(rules_, {"residence": "GB", US_STATUS: "h1b"}, today=TODAY)
+    assert given.criteria[0].status is NOT_MET  # a valid answer is kept

@@ -102,10 +102,26 @@ def test_json_shape() -> None:
     assert h1b["selection"]["mechanism"] == "weighted_lottery"
     assert (h1b["selection"]["chance_low"], h1b["selection"]["chance_high"]) == ("30.58", "30.58")
     assert h1b["selection"]["chance_figures"] == [H1B_CHANCE["2"].id]
-    assert h1b["deciding_facts"] == ["job_offer", "sponsor", "degree", "degree_related"]
+    assert h1b["deciding_facts"] == [
+        ["job_offer", ""],
+        ["sponsor", ""],
+        ["degree", ""],
+        ["degree_related", ""],
+    ]
+    not_for_residents = next(
+        c["condition"]
+        for c in h1b_rules["criteria"]
+        if c["condition"]["fact"] == "status"  # type: ignore[index]
+    )
+    assert not_for_residents == {
+        "fact": "status",
+        "key": "US",
+        "operator": "in",
+        "values": ["citizen", "green_card"],
+    }
     assert [route["ref"] for route in h1b["routes"]] == ["h1b-degree", "h1b-equivalent"]
     assert k_visa["verdict"] == "possible"
-    assert r_visa["changes"] == [{"updates": [["job_offer", "china"]], "verdict": "possible"}]
+    assert r_visa["changes"] == [{"updates": [["job_offer", "", "CN"]], "verdict": "possible"}]
     assert points["points"][0]["pass_mark"] == 50
 
 
