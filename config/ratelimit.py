@@ -22,7 +22,6 @@ import functools
 import ipaddress
 import logging
 import pickle
-import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -142,11 +141,9 @@ class AtomicDatabaseCache(DatabaseCache):
     The stock ``incr`` reads, then writes back with the default timeout: two processes can
     both read 4 and write 5, and a rate-limit window would be stretched or cut short. The
     stock ``add`` counts the whole table, then reads and writes in a transaction (five round
-    trips for each counted request); here it inserts, or replaces an expired entry, in one,
-    and checks the table's size once in ``CULL_EVERY`` adds.
+    trips for each counted request); here it inserts, or replaces an expired entry, in one.
+    Expired entries are removed by ``delete_expired`` (``manage.py purge_stale``, daily).
     """
-
-    CULL_EVERY = 64
 
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
@@ -164,11 +161,6 @@ class AtomicDatabaseCache(DatabaseCache):
         connection = connections[db]
         table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
         with connection.cursor() as cursor:
-            if secrets.randbelow(self.CULL_EVERY) == 0:
-                cursor.execute(f"SELECT COUNT(*) FROM {table}")
-                (count,) = cursor.fetchone()
-                if count > self._max_entries:
-                    self._cull(db, cursor, now, count)  # type: ignore[attr-defined]
             cursor.execute(
                 f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "
                 "ON CONFLICT (cache_key) DO UPDATE "
@@ -177,6 +169,15 @@ class AtomicDatabaseCache(DatabaseCache):
                 [key, encoded, expires, now],
             )
             return cursor.fetchone() is not None
+
+    def delete_expired(self) -> int:
+        """Remove the entries whose time is up; return how many."""
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [timezone.now()])
+            return int(cursor.rowcount)
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> Any:
         key = self.make_and_validate_key(key, version=version)

@@ -11,9 +11,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.utils import timezone
 
+from config.ratelimit import AtomicDatabaseCache
 from profiles import questions, regression
 from profiles.models import EvaluatedRules, Questionnaire, RegressionProfile, Result
 from visas import rules, selectors
@@ -208,9 +210,13 @@ def questionnaires_remove_stale(
 
 
 def sessions_remove_expired() -> None:
-    """Remove expired browser sessions, as `manage.py clearsessions` does."""
+    """Remove expired browser sessions, as `manage.py clearsessions` does, and expired
+    rate-limit counts when they are kept in a database table."""
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
+    cache = caches["default"]
+    if isinstance(cache, AtomicDatabaseCache):
+        cache.delete_expired()
 
 
 @dataclass(frozen=True)

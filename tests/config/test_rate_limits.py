@@ -118,6 +118,14 @@ def test_add_keeps_a_live_entry_and_replaces_an_expired_one() -> None:
     assert cache.get("window") == 3
     assert cache.add("forever", 4, None) is True
     assert cache.get("forever") == 4
+    # The purge removes what has expired, and only that.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE django_cache SET expires = now() - interval '1 second' WHERE cache_key LIKE %s",
+            ["%window"],
+        )
+    assert caches["default"].delete_expired() == 1  # type: ignore[attr-defined]
+    assert cache.get("forever") == 4
     cache.clear()
 
 
