@@ -53,8 +53,11 @@ def _input(widget: Mapping[str, Any]) -> str:
 
 
 def _options(widget: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    # The steps' choices have no groups: each option is a group of its own.
-    for _name, options, _index in widget["optgroups"]:
+    # The steps' choices have no groups (each option is a group of its own, unnamed); named
+    # groups would need markup these widgets do not write.
+    for name, options, _index in widget["optgroups"]:
+        if name is not None:
+            raise ValueError(f"Grouped choices are not supported here: {name!r}")
         yield from options
 
 
