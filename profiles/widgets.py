@@ -61,7 +61,9 @@ def _options(widget: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         yield from options
 
 
-class TextInput(forms.TextInput):
+class _InputMarkup(forms.Widget):
+    """An <input> widget written directly (see :func:`_input`)."""
+
     def render(
         self,
         name: str,
@@ -72,15 +74,12 @@ class TextInput(forms.TextInput):
         return mark_safe(_input(self.get_context(name, value, attrs)["widget"]))
 
 
-class CheckboxInput(forms.CheckboxInput):
-    def render(
-        self,
-        name: str,
-        value: Any,
-        attrs: dict[str, Any] | None = None,
-        renderer: BaseRenderer | None = None,
-    ) -> SafeString:
-        return mark_safe(_input(self.get_context(name, value, attrs)["widget"]))
+class TextInput(_InputMarkup, forms.TextInput):
+    pass
+
+
+class CheckboxInput(_InputMarkup, forms.CheckboxInput):
+    pass
 
 
 class Select(forms.Select):

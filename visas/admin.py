@@ -43,6 +43,7 @@ from visas.models import (
     Source,
     SourceCheck,
 )
+from visas.selectors import REPORTED
 from visas.services import (
     SECTIONS,
     program_mark_reviewed,
@@ -933,14 +934,6 @@ class SourceAdmin(StaleSaveGuardAdmin):
             source_changed(source=obj)
 
 
-_REPORTED_MODELS: dict[str, str] = {
-    v.ReportedItem.CRITERION: "criterion",
-    v.ReportedItem.POINTS: "pointstable",
-    v.ReportedItem.FIGURE: "keyfigure",
-    v.ReportedItem.CAVEAT: "caveat",
-}
-
-
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     """Applicants' reports of wrong or outdated items: the advisers' queue, newest first."""
@@ -970,10 +963,10 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="Item now")
     def item_link(self, report: Report) -> SafeString | str:
-        model = _REPORTED_MODELS.get(report.item_kind)
-        if model is None:
+        found = REPORTED.get(v.ReportedItem(report.item_kind))
+        if found is None:
             return "—"
-        url = reverse(f"admin:visas_{model}_change", args=[report.item_id])
+        url = reverse(f"admin:visas_{found[0]._meta.model_name}_change", args=[report.item_id])
         return format_html('<a href="{}">Open the item to correct it</a>', url)
 
     @admin.display(description="Source given")

@@ -417,7 +417,8 @@ class ReportedItemView:
     text: str
 
 
-_REPORTED: dict[ReportedItem, tuple[type[models.Model], str]] = {
+# What each kind of reported item is, and the field that names it.
+REPORTED: dict[ReportedItem, tuple[type[models.Model], str]] = {
     ReportedItem.CRITERION: (Criterion, "statement"),
     ReportedItem.POINTS: (PointsTable, "name"),
     ReportedItem.FIGURE: (KeyFigure, "label"),
@@ -431,7 +432,7 @@ def reported_item_get(*, kind: str, item_id: int) -> ReportedItemView | None:
         item_kind = ReportedItem(kind)
     except ValueError:
         return None
-    model, text_field = _REPORTED[item_kind]
+    model, text_field = REPORTED[item_kind]
     row = (
         model._default_manager.filter(pk=item_id)
         .values_list("program_id", "program__slug", "program__name", text_field)
