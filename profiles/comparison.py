@@ -30,7 +30,9 @@ TOPICS: dict[str, Topic] = {
         categories=(CaveatCategory.EMPLOYER_DEPENDENCE,),
         facts=(Fact.JOB_OFFER, Fact.SPONSOR, Fact.EMPLOYER_TYPE),
     ),
-    "costs": Topic(lambda: _("Who pays what"), (FigureKind.FEE,), (CaveatCategory.EMPLOYER_COST,)),
+    "costs": Topic(
+        lambda: _("Fees, one by one"), (FigureKind.FEE,), (CaveatCategory.EMPLOYER_COST,)
+    ),
     "odds": Topic(
         lambda: _("Odds and caps"),
         (FigureKind.CAP, FigureKind.SELECTION_RATE),
@@ -81,13 +83,57 @@ class Row:
     priority_labels: list[str]
 
 
+# The comparison people come for: always a column unless the applicant chooses otherwise.
+ALWAYS_COMPARED = ("china-k-visa", "us-h1b")
+_STRENGTH = {
+    rules.Verdict.CAN_APPLY: 0,
+    rules.Verdict.POSSIBLE: 1,
+    rules.Verdict.NOT_ELIGIBLE: 2,
+}
+
+
 def columns_choose(
-    results: Sequence[rules.ProgramResult], requested: Iterable[str], *, default_count: int = 2
+    results: Sequence[rules.ProgramResult],
+    requested: Iterable[str],
+    *,
+    always: Sequence[str] = ALWAYS_COMPARED,
+    strongest: int = 2,
 ) -> list[rules.ProgramResult]:
-    """The programs to show: those requested that exist, else the first `default_count`."""
+    """The programs to show, in site order: those requested that exist; else the ones always
+    compared and the applicant's ``strongest`` other routes (best verdict first, then site
+    order; never one they do not need)."""
     wanted = set(requested)
     chosen = [result for result in results if result.program.slug in wanted]
-    return chosen or list(results[:default_count])
+    if chosen:
+        return chosen
+    fixed = [r for r in results if r.program.slug in always]
+    others = sorted(
+        (r for r in results if r not in fixed and r.verdict in _STRENGTH),
+        key=lambda r: _STRENGTH[r.verdict],  # stable: site order within a verdict
+    )
+    picked = {id(r) for r in [*fixed, *others[:strongest]]}
+    return [r for r in results if id(r) in picked]
+
+
+# The overview's groups, in page order.
+OVERVIEW_ORDER = (
+    rules.Verdict.CAN_APPLY,
+    rules.Verdict.POSSIBLE,
+    rules.Verdict.NOT_ELIGIBLE,
+    rules.Verdict.NOT_NEEDED,
+)
+
+
+def overview(
+    summaries: Sequence[wording.Summary],
+) -> list[tuple[rules.Verdict, list[wording.Summary]]]:
+    """Every program for this applicant, grouped by verdict (empty groups left out)."""
+    return [
+        (verdict, members)
+        for verdict in OVERVIEW_ORDER
+        for members in [[s for s in summaries if s.verdict is verdict]]
+        if members
+    ]
 
 
 def _topic_entries(view: wording.ProgramView, topic: Topic) -> list[wording.Entry]:

@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,9 @@ class AccessibleForm(forms.Form):
     def full_clean(self) -> None:
         """Validate, then tie each input to its hint and error for screen readers."""
         super().full_clean()
+        self._describe_inputs()
+
+    def _describe_inputs(self) -> None:
         for name, field in self.fields.items():
             bound = self[name]
             described = [f"{bound.auto_id}-hint"] if field.help_text else []
@@ -72,6 +76,9 @@ class StepForm(AccessibleForm):
     """A step's form: reads its initial values from saved answers and gives answers back."""
 
     template_name_hint: ClassVar[str] = ""
+    # One question, whatever its fields (a number with its "prefer not to say" box): its
+    # first field's label is the page's heading.
+    one_question: ClassVar[bool] = False
 
     @classmethod
     def initial_from(cls, answers: Mapping[str, object]) -> dict[str, Any]:
@@ -116,6 +123,8 @@ def _choice(
 
 class _WholeNumberForm(StepForm):
     """A whole number, or "prefer not to say" (saved as UNKNOWN)."""
+
+    one_question = True
 
     fact: ClassVar[str]  # the field
     answer: ClassVar[str] = ""  # the answer key, when it is not the field's name
@@ -173,6 +182,39 @@ def _number(
     )
 
 
+class _MoneyForm(_WholeNumberForm):
+    """An amount and its currency (saved as one answer, ``money_format``), or "prefer not to
+    say"."""
+
+    currency_name: ClassVar[str]
+    currency_message: ClassVar[StrOrPromise]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get(self.fact) is not None and not data.get(self.currency_name):
+            self.add_error(self.currency_name, str(self.currency_message))
+        return data
+
+    @classmethod
+    def initial_from(cls, answers: Mapping[str, object]) -> dict[str, Any]:
+        value = answers.get(cls.answer_keys()[0])
+        parsed = v.money_parse(value)
+        if parsed is not None:
+            return {cls.fact: parsed[0], cls.currency_name: parsed[1].value}
+        initial = super().initial_from(answers) if value == UNKNOWN else {}
+        # Until answered, offer the currency of the country the applicant lives in.
+        home = v.COUNTRY_CURRENCY.get(str(answers.get(Fact.RESIDENCE, "")))
+        return {**initial, cls.currency_name: home.value} if home else initial
+
+    def to_answers(self) -> dict[str, object]:
+        amount = self.cleaned_data.get(self.fact)
+        if amount is None:
+            return {self.answer_keys()[0]: UNKNOWN}
+        return {
+            self.answer_keys()[0]: v.money_format(amount, self.cleaned_data[self.currency_name])
+        }
+
+
 class _FactChoiceForm(StepForm):
     """One choice answering one fact (at one key), saved under its answer key."""
 
@@ -220,7 +262,7 @@ def fact_form(fact: Fact, key: str = "") -> type[StepForm]:
     name = field_name(fact, key)
     stored = answer_key(fact, key)
     class_name = "".join(part.capitalize() for part in name.split("_")) + "Form"
-    if spec.kind is FactKind.NUMBER:
+    if spec.kind in (FactKind.NUMBER, FactKind.MONEY):
         unknown_name = f"{name}_unknown"
         attrs: dict[str, object] = {
             "fact": name,
@@ -241,7 +283,18 @@ def fact_form(fact: Fact, key: str = "") -> type[StepForm]:
             ),
             "__module__": __name__,
         }
-        return type(class_name, (_WholeNumberForm,), attrs)
+        if spec.kind is FactKind.NUMBER:
+            return type(class_name, (_WholeNumberForm,), attrs)
+        currency_name = f"{name}_currency"
+        currency_message = _("Select the currency of the amount")
+        currency = _choice(
+            v.Currency, required=currency_message, widget=widgets.Select, label=_("Currency")
+        )
+        currency.required = False  # needed only with an amount (clean says so)
+        attrs[currency_name] = currency
+        attrs["currency_name"] = currency_name
+        attrs["currency_message"] = currency_message
+        return type(class_name, (_MoneyForm,), attrs)
     assert spec.values is not None
     attrs = {
         "answer": stored,
@@ -257,6 +310,56 @@ def fact_form(fact: Fact, key: str = "") -> type[StepForm]:
         "__module__": __name__,
     }
     return type(class_name, (_FactChoiceForm,), attrs)
+
+
+class _TogetherForm(StepForm):
+    """Several generated questions on one page: each part (a form from :func:`fact_form`)
+    cleans its own fields from the same data (their field names differ), and this form shows
+    them all, with every part's errors."""
+
+    parts: ClassVar[tuple[type[StepForm], ...]]
+
+    def full_clean(self) -> None:
+        forms.Form.full_clean(self)
+        if self.is_bound:
+            errors = ErrorDict()
+            cleaned: dict[str, Any] = {}
+            self._answers: dict[str, object] = {}
+            for part in self.parts:
+                form = part(self.data)
+                if form.is_valid():
+                    self._answers.update(form.to_answers())
+                errors.update(form.errors)
+                cleaned.update(getattr(form, "cleaned_data", {}))
+            self._errors = errors
+            self.cleaned_data = cleaned
+        self._describe_inputs()
+
+    @classmethod
+    def initial_from(cls, answers: Mapping[str, object]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        for part in cls.parts:
+            initial.update(part.initial_from(answers))
+        return initial
+
+    @classmethod
+    def answer_keys(cls) -> tuple[str, ...]:
+        return tuple(key for part in cls.parts for key in part.answer_keys())
+
+    def to_answers(self) -> dict[str, object]:
+        return dict(self._answers)
+
+
+@cache
+def together_form(parts: tuple[type[StepForm], ...]) -> type[StepForm]:
+    """One form asking the questions of ``parts`` (generated forms) on one page."""
+    if len(parts) == 1:
+        return parts[0]
+    attrs: dict[str, object] = {"parts": parts, "__module__": __name__}
+    for part in parts:
+        attrs.update(part.base_fields)
+    name = "".join(part.__name__.removesuffix("Form") for part in parts) + "Form"
+    return type(name, (_TogetherForm,), attrs)
 
 
 class InstitutionForm(StepForm):

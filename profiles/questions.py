@@ -40,9 +40,24 @@ class Step:
     # Answers whose questions (or derived answers) follow from this one's answer: it is
     # asked when they are in use, even if no rule reads it directly.
     leads_to: tuple[str, ...] = ()
+    # Questions asked together (``Together``): each answer key with its generated form; the
+    # step asks only those some program's rules read.
+    parts: tuple[tuple[str, type[step_forms.StepForm]], ...] = ()
 
-    def answered(self, answers: Answers) -> bool:
-        return all(key in answers for key in self.keys)
+    def keys_in_use(self, facts: InUse) -> tuple[str, ...]:
+        """The answers this step asks: of questions asked together, those in use."""
+        if not self.parts or facts is None:
+            return self.keys
+        return tuple(key for key, _form in self.parts if key in facts)
+
+    def form_for(self, facts: InUse) -> type[step_forms.StepForm]:
+        """The step's form, with only the questions in use when asked together."""
+        if not self.parts or facts is None:
+            return self.form_class
+        return step_forms.together_form(tuple(form for key, form in self.parts if key in facts))
+
+    def answered(self, answers: Answers, facts: InUse = None) -> bool:
+        return all(key in answers for key in self.keys_in_use(facts))
 
     def in_use(self, facts: InUse) -> bool:
         """Whether some program's rules read what this step asks (or what it leads to)."""
@@ -51,8 +66,8 @@ class Step:
         return any(key in facts for key in (*self.keys, *self.leads_to))
 
 
-# The answer keys that published programs' rules read (visas.selectors.facts_in_use);
-# None: all.
+# The answer keys that published programs' rules read (visas.selectors.facts_in_use: by
+# key, the names of the programs reading it); None: all.
 InUse = Collection[str] | None
 
 
@@ -84,14 +99,45 @@ class Ask:
         )
 
 
-def steps_build(order: Sequence[Ask | Step], last: Sequence[Step]) -> tuple[Step, ...]:
-    """The steps: ``order`` with each ``Ask`` made into a step per key of its fact, then a
-    generated step for every other fact with a question of its own, then ``last``."""
+@dataclass(frozen=True)
+class Together:
+    """Generated questions asked on one page (every key of a keyed fact, or a few facts
+    about one thing): one step whose form holds those some program's rules read."""
+
+    slug: str
+    title: StrOrPromise
+    facts: tuple[Fact, ...]
+    applies: Callable[[Answers], bool] = lambda answers: True
+
+    def step(self) -> Step:
+        parts = tuple(
+            (answer_key(fact, key), step_forms.fact_form(fact, key))
+            for fact in self.facts
+            for key in _asked_keys(fact)
+        )
+        return Step(
+            self.slug,
+            self.title,
+            step_forms.together_form(tuple(form for _key, form in parts)),
+            tuple(key for key, _form in parts),
+            applies=self.applies,
+            parts=parts,
+        )
+
+
+def steps_build(order: Sequence[Ask | Step | Together], last: Sequence[Step]) -> tuple[Step, ...]:
+    """The steps: ``order`` with each ``Ask`` made into a step per key of its fact and each
+    ``Together`` into one step, then a generated step for every other fact with a question of
+    its own, then ``last``."""
     steps: list[Step] = []
     placed: set[Fact] = set()
     for item in order:
         if isinstance(item, Step):
             steps.append(item)
+            continue
+        if isinstance(item, Together):
+            placed.update(item.facts)
+            steps.append(item.step())
             continue
         placed.add(item.fact)
         steps += [item.step(key) for key in _asked_keys(item.fact)]
@@ -104,7 +150,7 @@ def steps_build(order: Sequence[Ask | Step], last: Sequence[Step]) -> tuple[Step
 def _asked_keys(fact: Fact) -> list[str]:
     """The keys of a fact that have a question of their own (generated)."""
     spec = vocabulary.FACTS[fact]
-    return [key for key in spec.key_values() if (found := spec.at(key)) and found.question]
+    return [key for key in spec.answered_keys() if (found := spec.at(key)) and found.question]
 
 
 def _lives_in(answers: Answers, country: str) -> bool:
@@ -129,7 +175,7 @@ _STATUSES = tuple(
     answer_key(Fact.STATUS, key) for key in vocabulary.FACTS[Fact.STATUS].key_values()
 )
 
-ORDER: tuple[Ask | Step, ...] = (
+ORDER: tuple[Ask | Step | Together, ...] = (
     Ask(Fact.CITIZENSHIP),
     Ask(Fact.RESIDENCE, leads_to=_STATUSES),
     # The status in a country is asked of those who live there ("us-status"); everyone
@@ -138,7 +184,14 @@ ORDER: tuple[Ask | Step, ...] = (
     Ask(Fact.AGE),
     Ask(
         Fact.DEGREE,
-        leads_to=(Fact.FIELD, Fact.DEGREE_COUNTRY, Fact.INSTITUTION, Fact.DEGREE_RELATED),
+        leads_to=(
+            Fact.FIELD,
+            Fact.DEGREE_COUNTRY,
+            Fact.INSTITUTION,
+            Fact.DEGREE_RELATED,
+            Fact.YEARS_SINCE_DEGREE,
+            Fact.RECOGNITION,
+        ),
     ),
     Ask(Fact.FIELD, applies=_has_degree),
     Step(
@@ -148,11 +201,28 @@ ORDER: tuple[Ask | Step, ...] = (
         (Fact.DEGREE_COUNTRY, Fact.INSTITUTION),
         applies=_has_degree,
     ),
+    Together(
+        "degree-details",
+        _("About your highest degree"),
+        (Fact.YEARS_SINCE_DEGREE, Fact.RECOGNITION),
+        applies=_has_degree,
+    ),
     Ask(Fact.STEM_EXPERIENCE, slug="experience"),
     Ask(Fact.ACADEMIC_ROLE),
+    Together(
+        "recognition",
+        _("Recognition in your field"),
+        (Fact.PRIZE, Fact.ENDORSEMENT, Fact.ACCLAIM),
+    ),
     Ask(
         Fact.JOB_OFFER,
-        leads_to=(Fact.EMPLOYER_TYPE, Fact.WAGE_LEVEL, Fact.SPONSOR, Fact.DEGREE_RELATED),
+        leads_to=(
+            Fact.EMPLOYER_TYPE,
+            Fact.WAGE_LEVEL,
+            Fact.SPONSOR,
+            Fact.DEGREE_RELATED,
+            Fact.SALARY,
+        ),
     ),
     Step(
         "us-offer",
@@ -161,13 +231,15 @@ ORDER: tuple[Ask | Step, ...] = (
         (Fact.EMPLOYER_TYPE, Fact.WAGE_LEVEL),
         applies=_has_us_offer,
     ),
-    Ask(Fact.SPONSOR, applies=_has_offer),
+    Together(
+        "offer-details", _("About the job offer"), (Fact.SPONSOR, Fact.SALARY), applies=_has_offer
+    ),
     Ask(
         Fact.DEGREE_RELATED,
         applies=lambda answers, key: _has_us_offer(answers) and _has_degree(answers),
     ),
-    # One step per language that some program's rules read ("language-zh").
-    Ask(Fact.LANGUAGE_LEVEL, slug="language-{key}"),
+    # Every language that some program's rules read, on one page.
+    Together("languages", _("Your languages"), (Fact.LANGUAGE_LEVEL,)),
     # Every other fact with a question (the family) is asked here, before the priorities.
 )
 LAST: tuple[Step, ...] = (
@@ -175,6 +247,17 @@ LAST: tuple[Step, ...] = (
 )
 STEPS: tuple[Step, ...] = steps_build(ORDER, LAST)
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
+
+
+def programs_asking(step: Step, in_use: InUse) -> list[str]:
+    """The names of the programs whose rules read what the step asks (or what it leads to),
+    in site order; empty when not known."""
+    if not isinstance(in_use, Mapping):
+        return []
+    names: dict[str, None] = {}
+    for key in (*step.keys, *step.leads_to):
+        names.update(dict.fromkeys(in_use.get(key, ())))
+    return list(names)
 
 
 def applicable_steps(answers: Answers, *, in_use: InUse = None) -> list[Step]:
@@ -215,7 +298,7 @@ def next_step(step: Step, *, answers: Answers, in_use: InUse = None) -> Step | N
 
 def first_unanswered(answers: Answers, *, in_use: InUse = None) -> Step | None:
     steps = applicable_steps(answers, in_use=in_use)
-    return next((step for step in steps if not step.answered(answers)), None)
+    return next((step for step in steps if not step.answered(answers, in_use)), None)
 
 
 def is_complete(answers: Answers, *, in_use: InUse = None) -> bool:

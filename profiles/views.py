@@ -28,7 +28,7 @@ from config.ratelimit import report_limit, result_create_limit
 from profiles import comparison, questions, services
 from profiles.forms import ReportForm
 from profiles.models import Questionnaire, Result
-from visas import selectors, wording
+from visas import selectors, vocabulary, wording
 from visas import services as visas_services
 from visas.vocabulary import Priority, answer_key_parse
 
@@ -46,7 +46,7 @@ OWNED_MAX = 20  # the newest ones; keeps the cookie well under 4 KB
 QUESTION_REGION = "#question"
 
 
-def _questionnaire(request: HtmxHttpRequest) -> tuple[Questionnaire | None, frozenset[str]]:
+def _questionnaire(request: HtmxHttpRequest) -> tuple[Questionnaire | None, questions.InUse]:
     """This browser's questionnaire, if it has one, and the facts the programs' rules read
     (which questions to ask). One query for both when the questionnaire was made in this
     session: found by the session's key, with a check that the session is live, the session
@@ -128,7 +128,8 @@ def question_step(request: HtmxHttpRequest, step_slug: str) -> HttpResponse:
     step = questions.step_get(step_slug, answers=answers, in_use=in_use)
     change = request.GET.get("change") == "1"
     if request.method == "POST":
-        form = step.form_class(request.POST)
+        form_class = step.form_for(in_use)
+        form = form_class(request.POST)
         if form.is_valid():
             saved = services.questionnaire_answer_save(
                 questionnaire=questionnaire,
@@ -145,7 +146,8 @@ def question_step(request: HtmxHttpRequest, step_slug: str) -> HttpResponse:
                 request.session[SESSION_QUESTIONNAIRE] = saved.pk
             return _go(request, _next_url(step, saved.answers, change=change, in_use=in_use))
     else:
-        form = step.form_class(initial=step.form_class.initial_from(answers))
+        form_class = step.form_for(in_use)
+        form = form_class(initial=form_class.initial_from(answers))
 
     number, total = questions.step_position(step, answers=answers, in_use=in_use)
     previous = questions.previous_step(step, answers=answers, in_use=in_use)
@@ -166,7 +168,8 @@ def question_step(request: HtmxHttpRequest, step_slug: str) -> HttpResponse:
             "total": total,
             "back_url": back_url,
             "action_url": _step_url(step, change=change),
-            "single_field": len(form.fields) == 1 or step.slug in ("age", "experience"),
+            "single_field": len(form.fields) == 1 or form.one_question,
+            "asked_for": questions.programs_asking(step, in_use),
         },
     )
 
@@ -190,7 +193,7 @@ def _answer_rows(answers: dict[str, object], in_use: questions.InUse) -> list[di
     change = gettext('Change<span class="visually-hidden"> %(question)s</span>')
     for step in questions.applicable_steps(answers, in_use=in_use):
         change_url = _step_url(step, change=True)
-        for key in step.keys:
+        for key in step.keys_in_use(in_use):
             if key == questions.PRIORITIES:
                 chosen = answers.get(key)
                 labels = [
@@ -279,7 +282,7 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
     # the programs' current revisions.
     result = get_object_or_404(
         Result.objects.only(
-            "token", "revisions", "priorities", "evaluated_on", "last_viewed_at"
+            "token", "revisions", "priorities", "evaluated_on", "last_viewed_at", "answers"
         ).annotate(current_revisions=selectors.program_revisions_expression()),
         token=token,
     )
@@ -287,27 +290,41 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
     current: dict[str, int] = result.current_revisions  # type: ignore[attr-defined]
     changed_slugs = {slug for slug, rev in result.revisions.items() if current.get(slug) != rev}
     requested = sorted(set(request.GET.getlist("programs")) & set(result.revisions))
+    currency = _display_currency(request, result.answers)
     is_owner = _owned(request, token)
     # The snapshot never changes, so its rendering can be reused: but not a page that offers a
     # re-check (it carries a form token) or shows a one-off message.
     cacheable = not changed_slugs and not list(messages.get_messages(request))
     cache_key = (
-        f"result-page-gz:{token}:{','.join(requested) or '-'}:{int(is_owner)}:"
+        f"result-page-gz:{token}:{','.join(requested) or '-'}:{currency or '-'}:{int(is_owner)}:"
         f"{translation.get_language()}:{request.get_host()}"
     )
     response = page_get(request, cache_key) if cacheable else None
     if response is None:
         results = services.result_evaluations(result)
-        # Only the programs shown as columns are worded; the others are named in the chooser.
-        columns = [
-            wording.program_view(r.program, r, today=result.evaluated_on)
-            for r in comparison.columns_choose(results, requested)
-        ]
+        # Only the programs shown as columns are worded in full; every program is summed up
+        # in a line in the overview.
+        chosen = comparison.columns_choose(results, requested)
+        columns = [wording.program_view(r.program, r, today=result.evaluated_on) for r in chosen]
+        rates = selectors.exchange_rates() if currency else ()
         response = render(
             request,
             "profiles/result.html",
             {
                 "result": result,
+                "overview": comparison.overview(
+                    [wording.program_summary(r.program, r) for r in results]
+                ),
+                "costs": [
+                    [
+                        wording.cost_sentence(cost, currency, rates)
+                        for cost in wording.costs(r.program, r)
+                    ]
+                    for r in chosen
+                ],
+                "currency": currency,
+                "currencies": vocabulary.choices(vocabulary.Currency),
+                "rates_date": max((rate.as_of for rate in rates), default=None),
                 "columns": columns,
                 "rows": comparison.rows_build(columns, priorities=result.priorities),
                 "has_points": any(view.points for view in columns),
@@ -328,6 +345,16 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _display_currency(request: HttpRequest, answers: dict[str, object]) -> str:
+    """The currency amounts are also shown in: the one picked ("" for none), else that of the
+    applicant's citizenship."""
+    if "currency" in request.GET:
+        picked = request.GET["currency"]
+        return picked if picked in {c.value for c in vocabulary.Currency} else ""
+    home = vocabulary.COUNTRY_CURRENCY.get(str(answers.get(vocabulary.Fact.CITIZENSHIP, "")))
+    return home.value if home else ""
 
 
 @require_POST

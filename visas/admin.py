@@ -34,6 +34,7 @@ from visas import vocabulary as v
 from visas.models import (
     Caveat,
     Criterion,
+    ExchangeRate,
     KeyFigure,
     PointsRow,
     PointsTable,
@@ -49,6 +50,7 @@ from visas.services import (
     program_mark_reviewed,
     program_revision_bump,
     programs_revision_bump,
+    rate_changed,
     source_changed,
 )
 from visas.source_checks import (
@@ -932,6 +934,29 @@ class SourceAdmin(StaleSaveGuardAdmin):
         super().save_model(request, obj, form, change)
         if change:
             source_changed(source=obj)
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(StaleSaveGuardAdmin):
+    """Rates for comparing amounts across currencies: a change re-evaluates every program
+    with a salary or savings rule (their revisions go up)."""
+
+    list_display = ["currency", "per_eur", "as_of", "clarity", "source"]
+    list_select_related = ["source"]
+    autocomplete_fields = ["source"]
+    search_fields = ["currency"]
+
+    def save_model(self, request: HttpRequest, obj: ExchangeRate, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        rate_changed()
+
+    def delete_model(self, request: HttpRequest, obj: ExchangeRate) -> None:
+        super().delete_model(request, obj)
+        rate_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ExchangeRate]) -> None:
+        super().delete_queryset(request, queryset)
+        rate_changed()
 
 
 @admin.register(Report)

@@ -7,9 +7,11 @@ are NOT NULL, so the database itself refuses a fact without them.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -204,6 +206,12 @@ class CitedFact(LoadedContent):
     effective_from = models.DateField(null=True, blank=True)
     effective_to = models.DateField(
         null=True, blank=True, help_text="After this date the item shows as expired."
+    )
+    review_by = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Likely to change (a fee or threshold set each year): check it again by "
+        "this date. Past it, the item is listed as due for review and pages show its date.",
     )
 
     class Meta:
@@ -561,6 +569,36 @@ class KeyFigure(CitedFact):
                 errors.setdefault(f"applies_{field}", []).extend(messages)
         if errors:
             raise ValidationError(errors)
+
+
+class ExchangeRate(LoadedContent):
+    """Units of a currency per euro on a date, from a source: how applicants' amounts are
+    compared with thresholds in other currencies, and shown in the currency they pick."""
+
+    currency = models.CharField(max_length=3, choices=choices(v.Currency), unique=True)
+    per_eur = models.DecimalField(
+        max_digits=18,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"))],
+        help_text="How many units of the currency one euro buys (e.g. 1.1172 for USD).",
+    )
+    as_of = models.DateField(help_text="The date of the rate.")
+    clarity = models.CharField(
+        max_length=12, choices=choices(v.Clarity), default=v.Clarity.CONFIRMED
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["currency"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(per_eur__gt=0), name="exchange_rate_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 EUR = {self.per_eur.normalize():f} {self.currency} ({self.as_of})"
 
 
 class Report(models.Model):

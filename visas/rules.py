@@ -37,6 +37,14 @@ A criterion's status (:class:`Status`, with a :class:`Cause` when unclear)
       the applicant nor for an exemption: what would have been "does not meet" for a
       requirement (or "meets" for an exemption) becomes unclear, ``LEGAL_STATUS``.
 
+Amounts (salary, savings)
+    An amount is answered once, in the applicant's currency ("52000 INR"); a condition names
+    the currency of its threshold as its key. The answer is converted with the program's
+    exchange rates (:class:`Rate`, euro reference rates with their date and source): into
+    the same currency it is exact; across currencies it is a range of ±``CONVERSION_MARGIN``
+    around the converted amount, so a result within that margin of the threshold is unclear
+    (``CONVERSION``). A currency without a rate cannot be compared: unclear (``NO_RATE``).
+
 Requirement trees
     A program's requirements are nested groups (:class:`GroupRule`): *all* or *any* of their
     members, each member a criterion, a points table or another group. A group with a
@@ -129,6 +137,8 @@ from visas.vocabulary import (
     Severity,
     answer_key,
     answer_keys,
+    money_format,
+    money_parse,
 )
 
 Answers = Mapping[str, object]
@@ -174,6 +184,17 @@ IN_FORCE = Legal()
 
 
 @dataclass(frozen=True)
+class Rate:
+    """An exchange rate: units of ``currency`` per euro, on a date, from a source."""
+
+    currency: str
+    per_eur: Decimal
+    as_of: date
+    clarity: Clarity
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
 class Condition:
     fact: Fact
     operator: Operator
@@ -196,6 +217,7 @@ class CriterionRule:
     as_of: date
     sources: tuple[SourceRef, ...]
     legal: Legal = IN_FORCE
+    review_by: date | None = None  # likely to change: to be checked again by this date
 
 
 @dataclass(frozen=True)
@@ -229,6 +251,7 @@ class PointsTableRule:
     as_of: date
     sources: tuple[SourceRef, ...]
     legal: Legal = IN_FORCE
+    review_by: date | None = None  # likely to change: to be checked again by this date
 
 
 @dataclass(frozen=True)
@@ -249,6 +272,7 @@ class FigureRule:
     as_of: date
     sources: tuple[SourceRef, ...]
     legal: Legal = IN_FORCE
+    review_by: date | None = None  # likely to change: to be checked again by this date
     estimates_chance: bool = False
 
 
@@ -263,6 +287,7 @@ class CaveatRule:
     as_of: date
     sources: tuple[SourceRef, ...]
     legal: Legal = IN_FORCE
+    review_by: date | None = None  # likely to change: to be checked again by this date
 
 
 @dataclass(frozen=True)
@@ -289,13 +314,19 @@ class ProgramRules:
     official_url: str = ""
     in_force_on: date | None = None
     last_reviewed_by: str = ""
+    # Exchange rates for comparing amounts (only for a program with amount conditions).
+    rates: tuple[Rate, ...] = ()
 
     def facts_used(self) -> frozenset[tuple[Fact, str]]:
         """Every applicant fact (with its key) a rule of this program reads."""
         conditions = [c.condition for c in self.criteria]
         conditions += [row.condition for table in self.points_tables for row in table.rows]
         conditions += [f.applies for f in self.figures if f.applies is not None]
-        return frozenset((c.fact, c.key) for c in conditions if c.operator is not Operator.ANY)
+        return frozenset(
+            (c.fact, "" if FACTS[c.fact].kind is FactKind.MONEY else c.key)
+            for c in conditions
+            if c.operator is not Operator.ANY
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,6 +347,8 @@ class Cause(StrEnum):
     ANSWER_UNKNOWN = "answer_unknown"  # "I don't know", and the answer matters
     NOT_ANSWERED = "not_answered"  # not asked, or not answered yet
     LEGAL_STATUS = "legal_status"  # the rule is not plainly in force today
+    CONVERSION = "conversion"  # an amount near the threshold once converted between currencies
+    NO_RATE = "no_rate"  # no exchange rate to compare an amount in another currency
     PROGRAM_STATUS = "program_status"  # the program is announced, proposed or suspended
 
 
@@ -478,12 +511,67 @@ _ANSWER_KEYS = answer_keys()
 _STATUS_KEYS = FACTS[Fact.STATUS].key_values()
 
 
-def _answer(fact: Fact, key: str, answers: Answers) -> Value | None:
+# Converted amounts count as anywhere within this share either side of the converted value.
+CONVERSION_MARGIN = Decimal("0.05")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount answer with what it is worth in other currencies: ``text`` as stored
+    ("52000 INR"), and per currency the (low, high) whole amounts it converts to."""
+
+    text: str
+    amount: int
+    currency: str
+    worth: tuple[tuple[str, int, int], ...] = ()
+
+    def range_in(self, currency: str) -> tuple[int, int] | None:
+        if currency == self.currency:
+            return self.amount, self.amount
+        return next(((low, high) for code, low, high in self.worth if code == currency), None)
+
+
+def amount_convert(amount: int, currency: str, rates: Sequence[Rate]) -> Amount:
+    """An amount with its worth in every currency the rates know (when its own has a rate)."""
+    per_eur = {rate.currency: rate.per_eur for rate in rates if rate.per_eur > 0}
+    per_eur.setdefault("EUR", Decimal(1))
+    worth = []
+    if currency in per_eur:
+        for code, rate in sorted(per_eur.items()):
+            if code == currency:
+                continue
+            value = Decimal(amount) / per_eur[currency] * rate
+            low = int((value * (1 - CONVERSION_MARGIN)).to_integral_value(rounding="ROUND_FLOOR"))
+            high = int(
+                (value * (1 + CONVERSION_MARGIN)).to_integral_value(rounding="ROUND_CEILING")
+            )
+            worth.append((code, low, high))
+    return Amount(money_format(amount, currency), amount, currency, tuple(worth))
+
+
+Answer = Value | Amount
+
+
+def _shown(answer: Answer | None) -> Value | None:
+    """An answer as results keep it (an amount as its text)."""
+    return answer.text if isinstance(answer, Amount) else answer
+
+
+def _answer(fact: Fact, key: str, answers: Answers) -> Answer | None:
     """The valid answer to a fact (at a key), ``UNKNOWN``, or None when absent, not a valid
-    answer, or the fact has no such key."""
+    answer, or the fact has no such key. An amount is an :class:`Amount`, whatever the key
+    (the currency it is compared in)."""
     spec = FACTS[fact].at(key)
     if spec is None:
         return None
+    if spec.kind is FactKind.MONEY:
+        raw = answers.get(answer_key(fact))
+        if raw == UNKNOWN or isinstance(raw, Amount):
+            return raw  # type: ignore[return-value]
+        parsed = money_parse(raw)
+        if parsed is None or parsed[0] > spec.maximum:
+            return None
+        return Amount(money_format(*parsed), parsed[0], parsed[1].value)
     raw = answers.get(answer_key(fact, key))
     if isinstance(raw, str):
         if raw == UNKNOWN:
@@ -507,10 +595,18 @@ def _plain(answers: Answers) -> dict[str, object]:
     return {name: answers[name] for name in _ANSWER_KEYS if name in answers}
 
 
-def _derive(answers: Answers) -> dict[str, object]:
-    """The answers with what follows from them: someone who lives in one country has no
-    status in another (unless they gave a valid one)."""
+_MONEY_FACTS = tuple(fact for fact, spec in FACTS.items() if spec.kind is FactKind.MONEY)
+
+
+def _derive(answers: Answers, rates: Sequence[Rate] = ()) -> dict[str, object]:
+    """The answers with what follows from them: an amount with its worth in other currencies
+    (by ``rates``); someone who lives in one country has no status in another (unless they
+    gave a valid one)."""
     derived = dict(answers)
+    for fact in _MONEY_FACTS:
+        found = _answer(fact, "", derived)
+        if isinstance(found, Amount):
+            derived[answer_key(fact)] = amount_convert(found.amount, found.currency, rates)
     residence = _answer(Fact.RESIDENCE, "", derived)
     if residence in (None, UNKNOWN):
         return derived
@@ -522,9 +618,10 @@ def _derive(answers: Answers) -> dict[str, object]:
 
 
 def _position(fact: Fact, key: str, value: object) -> int | None:
-    """Where a value sits for AT_LEAST / AT_MOST / BETWEEN, or None if it has no place."""
+    """Where a value sits for AT_LEAST / AT_MOST / BETWEEN, or None if it has no place (an
+    amount: a whole number in the condition's currency)."""
     spec = FACTS[fact]
-    if spec.kind is FactKind.NUMBER:
+    if spec.kind in (FactKind.NUMBER, FactKind.MONEY):
         return value if isinstance(value, int) and not isinstance(value, bool) else None
     if spec.kind is FactKind.ORDERED and isinstance(value, str):
         return _RANKS.get((fact, key), {}).get(value)
@@ -579,6 +676,14 @@ def _possible_values(fact: Fact, key: str, conditions: Iterable[Condition]) -> t
     spec = FACTS[fact].at(key) or FACTS[fact]
     if spec.values is not None:
         return tuple(member.value for member in spec.values)
+    return _numbers_between(spec.minimum, spec.maximum, conditions)
+
+
+def _numbers_between(
+    minimum: int, maximum: int, conditions: Iterable[Condition]
+) -> tuple[int, ...]:
+    """The ends of a range and each threshold within it with its neighbours."""
+    spec = types.SimpleNamespace(minimum=minimum, maximum=maximum)
     candidates = {spec.minimum, spec.maximum}
     for condition in conditions:
         for value in condition.values:
@@ -587,7 +692,16 @@ def _possible_values(fact: Fact, key: str, conditions: Iterable[Condition]) -> t
     return tuple(sorted(n for n in candidates if spec.minimum <= n <= spec.maximum))
 
 
-def _check(condition: Condition, answer: Value | None) -> tuple[Status, Cause | None]:
+def _range_of(condition: Condition, answer: Amount) -> tuple[int, ...] | None:
+    """The amounts (in the condition's currency) an amount answer may be: both ends of its
+    converted range and any threshold between; None without a rate."""
+    found = answer.range_in(condition.key)
+    if found is None:
+        return None
+    return _numbers_between(found[0], found[1], [condition])
+
+
+def _check(condition: Condition, answer: Answer | None) -> tuple[Status, Cause | None]:
     """A condition against an answer, before clarity and legal status are weighed."""
     if condition.operator is Operator.ANY:
         return Status.MEETS, None
@@ -595,6 +709,16 @@ def _check(condition: Condition, answer: Value | None) -> tuple[Status, Cause | 
         return Status.UNCLEAR, Cause.RULE_UNDEFINED
     if answer is None:
         return Status.UNCLEAR, Cause.NOT_ANSWERED
+    if isinstance(answer, Amount):
+        amounts = _range_of(condition, answer)
+        if amounts is None:
+            return Status.UNCLEAR, Cause.NO_RATE
+        outcomes = {_holds(condition, amount) for amount in amounts}
+        if outcomes == {True}:
+            return Status.MEETS, None
+        if outcomes == {False}:
+            return Status.NOT_MET, None
+        return Status.UNCLEAR, Cause.CONVERSION
     if answer == UNKNOWN:
         outcomes = {
             _holds(condition, v)
@@ -631,7 +755,7 @@ def _evaluate_criterion(
     answer = _answer(condition.fact, condition.key, answers)
     status, cause = _check(condition, answer)
     meets_with: tuple[Value, ...] = ()
-    if cause is Cause.ANSWER_UNKNOWN:
+    if cause is Cause.ANSWER_UNKNOWN and FACTS[condition.fact].kind is not FactKind.MONEY:
         candidates = _possible_values(condition.fact, condition.key, [condition])
         meets_with = tuple(v for v in candidates if _holds(condition, v))
     vague = rule.clarity is Clarity.UNCLEAR and condition.operator is not Operator.ANY
@@ -639,7 +763,7 @@ def _evaluate_criterion(
         status, cause = Status.UNCLEAR, Cause.RULE_UNCLEAR
     legal = rule.legal.on(today)
     status, cause = _weigh_legal(status, cause, legal, exempting=importance in _EXEMPTING)
-    return CriterionResult(rule.id, status, cause, answer, meets_with, legal)
+    return CriterionResult(rule.id, status, cause, _shown(answer), meets_with, legal)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -659,13 +783,18 @@ def _category_range(
     options: list[tuple[Value | None, ...]] = []
     for fact, key in facts:
         answer = _answer(fact, key, answers)
+        conditions = [
+            row.condition for row in rows if row.condition.fact is fact and row.condition.key == key
+        ]
         if answer is None or answer == UNKNOWN:
-            conditions = [
-                row.condition
-                for row in rows
-                if row.condition.fact is fact and row.condition.key == key
-            ]
             options.append(_possible_values(fact, key, conditions))
+        elif isinstance(answer, Amount):
+            found = answer.range_in(key)
+            options.append(
+                _numbers_between(found[0], found[1], conditions)
+                if found is not None
+                else _possible_values(fact, key, conditions)
+            )
         else:
             options.append((answer,))
     combos = 1
@@ -715,7 +844,7 @@ def _evaluate_points(table: PointsTableRule, answers: Answers, today: date) -> P
         high = 0 if row_status is Status.NOT_MET else row.points
         if row_cause is not None:
             causes.add(row_cause)
-        rows.append(PointsRowResult(row.id, row_status, row_cause, answer, low, high))
+        rows.append(PointsRowResult(row.id, row_status, row_cause, _shown(answer), low, high))
     caps = dict(table.caps)
     categories = []
     by_category: dict[str, list[PointsRow]] = {}
@@ -916,7 +1045,7 @@ def _evaluate_figure(figure: FigureRule, answers: Answers, today: date) -> Figur
         status, cause = Status.NOT_MET, Cause.LEGAL_STATUS  # a past or future amount
     elif legal is not LegalStatus.IN_FORCE and status is Status.MEETS:
         status, cause = Status.UNCLEAR, Cause.LEGAL_STATUS
-    return FigureResult(figure.id, status, cause, answer, legal)
+    return FigureResult(figure.id, status, cause, _shown(answer), legal)
 
 
 _NOT_CURRENT = frozenset({LegalStatus.EXPIRED, LegalStatus.NOT_YET})
@@ -985,6 +1114,12 @@ def _proposal(condition: Condition, answer: Value | None) -> Value | None:
         if FACTS[fact].kind is FactKind.ORDERED:
             valid.sort(key=lambda value: _position(fact, key, value) or 0)
         proposal = valid[0] if valid else None
+    elif FACTS[fact].kind is FactKind.MONEY:
+        # The threshold itself, in its currency (only "at least" makes sense to propose).
+        amount = condition.values[0]
+        if operator is not Operator.AT_LEAST or not isinstance(amount, int):
+            return None
+        return money_format(amount, key)
     elif operator in (Operator.AT_LEAST, Operator.AT_MOST):
         proposal = condition.values[0]
     elif operator is Operator.BETWEEN:
@@ -1024,10 +1159,13 @@ def _unit_proposals(
             conditions += [row.condition for row in rows if row.id not in earned]
     proposals: list[tuple[Fact, str, Value]] = []
     for condition in conditions:
-        value = _proposal(condition, _answer(condition.fact, condition.key, answers))
+        answer = _shown(_answer(condition.fact, condition.key, answers))
+        value = _proposal(condition, answer)
         if value is None:
             continue
-        proposal = (condition.fact, condition.key, value)
+        # An amount is answered once, whatever the currency its rule compares it in.
+        stored_key = "" if FACTS[condition.fact].kind is FactKind.MONEY else condition.key
+        proposal = (condition.fact, stored_key, value)
         if proposal not in proposals:
             proposals.append(proposal)
     return proposals
@@ -1055,7 +1193,8 @@ def _changes(
             return None
         tried.add(updates)
         changed = _derive(
-            {**answers, **{answer_key(fact, key): value for fact, key, value in updates}}
+            {**answers, **{answer_key(fact, key): value for fact, key, value in updates}},
+            program.rates,
         )
         verdict = _evaluate_tree(program, changed, today).verdict
         if verdict not in _RANK or _RANK[verdict] <= to_beat:
@@ -1119,7 +1258,7 @@ def _deciding_facts(program: ProgramRules, evaluation: _Evaluation) -> tuple[tup
 def evaluate_program(program: ProgramRules, answers: Answers, *, today: date) -> ProgramResult:
     """How one program's rules read against the answers (see the module docstring)."""
     given = _plain(answers)
-    answers = _derive(given)
+    answers = _derive(given, program.rates)
     evaluation = _evaluate_tree(program, answers, today)
     figures = tuple(_evaluate_figure(figure, answers, today) for figure in program.figures)
     return ProgramResult(
@@ -1146,6 +1285,13 @@ def evaluate_program(program: ProgramRules, answers: Answers, *, today: date) ->
         changes=_changes(program, given, evaluation, today),
         deciding_facts=_deciding_facts(program, evaluation),
     )
+
+
+def needs_job_offer(program: ProgramRules, *, today: date) -> bool:
+    """Whether the program rules out anyone without a job offer (or a sponsor): read from its
+    rules, by evaluating someone with neither and nothing else answered."""
+    answers = {answer_key(Fact.JOB_OFFER): NONE, answer_key(Fact.SPONSOR): "no"}
+    return _evaluate_tree(program, answers, today).verdict is Verdict.NOT_ELIGIBLE
 
 
 def evaluate(
@@ -1269,6 +1415,9 @@ def snapshot_rules_needed(data: object) -> list[str]:
 
 _PLAIN: frozenset[type] = frozenset({str, int, bool, float, type(None)})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# Fields added since schema 4, written only when they differ from their default: rules and
+# results without them read and dump exactly as before, so stored digests stay valid.
+_WRITTEN_WHEN_SET: Mapping[str, object] = MappingProxyType({"rates": (), "review_by": None})
 
 
 def _to_json(value: object) -> object:
@@ -1279,7 +1428,12 @@ def _to_json(value: object) -> object:
     if names is None and is_dataclass(value) and not isinstance(value, type):
         names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
     if names is not None:
-        return {name: _to_json(getattr(value, name)) for name in names}
+        return {
+            name: _to_json(field_value)
+            for name in names
+            for field_value in [getattr(value, name)]
+            if name not in _WRITTEN_WHEN_SET or field_value != _WRITTEN_WHEN_SET[name]
+        }
     if kind is tuple or kind is list:
         return [_to_json(item) for item in value]  # type: ignore[attr-defined]
     if isinstance(value, Enum):
@@ -1347,7 +1501,9 @@ def _from_json(kind: object, data: object, **given: object) -> typing.Any:
 
 
 __all__ = [
+    "CONVERSION_MARGIN",
     "IN_FORCE",
+    "Amount",
     "Answers",
     "Cause",
     "CaveatResult",
@@ -1370,15 +1526,18 @@ __all__ = [
     "PointsTableRule",
     "ProgramResult",
     "ProgramRules",
+    "Rate",
     "SelectionResult",
     "SnapshotError",
     "SourceRef",
     "Status",
     "Value",
     "Verdict",
+    "amount_convert",
     "evaluate",
     "evaluate_program",
     "leaves",
+    "needs_job_offer",
     "readable",
     "rules_dump",
     "snapshot_dump",

@@ -7,12 +7,14 @@ one for their further sources.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import TypeVar
 
 from django.db import connection, models
@@ -23,6 +25,7 @@ from visas import rules
 from visas.models import (
     Caveat,
     Criterion,
+    ExchangeRate,
     KeyFigure,
     PointsTable,
     Program,
@@ -30,10 +33,12 @@ from visas.models import (
     Source,
 )
 from visas.vocabulary import (
+    FACTS,
     CaveatCategory,
     Clarity,
     Combine,
     Fact,
+    FactKind,
     FigureKind,
     Importance,
     LegalStatus,
@@ -70,7 +75,32 @@ def program_rules_list(*, slugs: Sequence[str] | None = None) -> list[rules.Prog
     )
     if slugs is not None:
         programs = programs.filter(slug__in=list(slugs))
-    return [_program_rules(program) for program in programs]
+    found = [_program_rules(program) for program in programs]
+    if not any(_reads_amounts(program) for program in found):
+        return found
+    rates = exchange_rates()
+    return [
+        dataclasses.replace(program, rates=rates) if _reads_amounts(program) else program
+        for program in found
+    ]
+
+
+def _reads_amounts(program: rules.ProgramRules) -> bool:
+    return any(FACTS[fact].kind is FactKind.MONEY for fact, _key in program.facts_used())
+
+
+def exchange_rates() -> tuple[rules.Rate, ...]:
+    """Every exchange rate, as the engine reads them."""
+    return tuple(
+        rules.Rate(
+            currency=rate.currency,
+            per_eur=rate.per_eur,
+            as_of=rate.as_of,
+            clarity=_clarity(rate.clarity),
+            sources=(_source_ref(rate.source),),
+        )
+        for rate in ExchangeRate.objects.select_related("source").order_by("currency")
+    )
 
 
 def program_rules_get(*, slug: str) -> rules.ProgramRules | None:
@@ -87,7 +117,7 @@ Versions = tuple[tuple[str, int, int], ...]
 @dataclass(frozen=True)
 class _Kept:
     rules: tuple[rules.ProgramRules, ...]
-    facts: frozenset[str]  # every applicant fact these rules read
+    facts: Mapping[str, tuple[str, ...]]  # every answer key these rules read: which programs
 
 
 # Rules read from the database, kept per process by the programs' versions, with the facts
@@ -153,12 +183,16 @@ def _kept(versions: Versions | None) -> _Kept:
     return kept
 
 
-def _facts(programs: Iterable[rules.ProgramRules]) -> frozenset[str]:
+def _facts(programs: Iterable[rules.ProgramRules]) -> Mapping[str, tuple[str, ...]]:
     """Every answer key (``vocabulary.answer_key``: a fact, with its key for a keyed fact)
-    that the programs' rules read."""
-    return frozenset(
-        answer_key(fact, key) for program in programs for fact, key in program.facts_used()
-    )
+    that the programs' rules read, with the names of the programs reading it, in order."""
+    reading: dict[str, list[str]] = {}
+    for program in programs:
+        for fact, key in sorted(program.facts_used()):
+            names = reading.setdefault(answer_key(fact, key), [])
+            if program.name not in names:
+                names.append(program.name)
+    return MappingProxyType({key: tuple(names) for key, names in reading.items()})
 
 
 def program_rules_current(*, versions: Versions | None = None) -> list[rules.ProgramRules]:
@@ -169,7 +203,7 @@ def program_rules_current(*, versions: Versions | None = None) -> list[rules.Pro
 
 def facts_in_use(
     programs: Sequence[rules.ProgramRules] | None = None, *, versions: Versions | None = None
-) -> frozenset[str]:
+) -> Mapping[str, tuple[str, ...]]:
     """Every applicant fact that some program's rules read (criteria, points rows and figure
     conditions): the questionnaire asks only about these. Of the given programs, or else of
     the kept rules: one query when nothing changed (none with ``versions`` already read)."""
@@ -291,6 +325,7 @@ def _criterion_rule(item: Criterion) -> rules.CriterionRule | None:
         as_of=item.as_of,
         sources=_sources(item),
         legal=_legal(item),
+        review_by=item.review_by,
     )
 
 
@@ -319,6 +354,7 @@ def _points_rule(table: PointsTable) -> rules.PointsTableRule:
         as_of=table.as_of,
         sources=_sources(table),
         legal=_legal(table),
+        review_by=table.review_by,
     )
 
 
@@ -347,6 +383,7 @@ def _figure_rule(item: KeyFigure) -> rules.FigureRule:
         as_of=item.as_of,
         sources=_sources(item),
         legal=_legal(item),
+        review_by=item.review_by,
         estimates_chance=item.estimates_chance,
     )
 
@@ -362,6 +399,7 @@ def _caveat_rule(item: Caveat) -> rules.CaveatRule:
         as_of=item.as_of,
         sources=_sources(item),
         legal=_legal(item),
+        review_by=item.review_by,
     )
 
 

@@ -22,9 +22,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 
+from visas import vocabulary as v
 from visas.models import (
     Caveat,
     Criterion,
+    ExchangeRate,
     KeyFigure,
     PointsRow,
     PointsTable,
@@ -75,7 +77,9 @@ CITED_FIELDS = [
     "legal_changed_on",
     "effective_from",
     "effective_to",
+    "review_by",
 ]
+RATE_FIELDS = ["per_eur", "as_of", "clarity"]
 GROUP_FIELDS = ["combine", "importance", "route", "display_order"]
 ROW_FIELDS = [
     "category",
@@ -189,6 +193,26 @@ def program_mark_reviewed(*, program: Program, reviewed_by: str, today: dt.date)
 def programs_revision_bump(*, program_ids: Iterable[int]) -> None:
     """Bump every listed program once (e.g. after deleting items of several programs)."""
     Program.objects.filter(pk__in=set(program_ids)).update(revision=F("revision") + 1)
+
+
+def programs_reading_amounts() -> set[int]:
+    """The programs with a rule on an amount (salary, savings): what an exchange rate
+    changes."""
+    money = [fact.value for fact, spec in v.FACTS.items() if spec.kind is v.FactKind.MONEY]
+    reading = set(Criterion.objects.filter(fact__in=money).values_list("program_id", flat=True))
+    reading |= set(
+        PointsRow.objects.filter(fact__in=money).values_list("table__program_id", flat=True)
+    )
+    reading |= set(
+        KeyFigure.objects.filter(applies_fact__in=money).values_list("program_id", flat=True)
+    )
+    return reading
+
+
+@transaction.atomic
+def rate_changed() -> None:
+    """An edited exchange rate changes the verdicts of every program reading an amount."""
+    programs_revision_bump(program_ids=programs_reading_amounts())
 
 
 def programs_citing(*, source_ids: Iterable[int]) -> set[int]:
@@ -357,6 +381,45 @@ class _Loader:
         outcome = self._decide(existing, current_hash, file_hash, where)
         if outcome is Outcome.UPDATED:
             for name in SOURCE_FIELDS:
+                setattr(existing, name, getattr(candidate, name))
+            existing.content_hash = file_hash
+            _reason(existing, "Loaded from the content file")
+            existing.save()
+        return self._count(outcome)
+
+    def rate(self, index: int, raw: Mapping[str, Any]) -> Outcome:
+        """One exchange rate, found again by its currency."""
+        currency = raw.get("currency") if isinstance(raw, Mapping) else None
+        where = f"rate #{index + 1} ({currency or 'no currency'})"
+        if not isinstance(currency, str) or not currency:
+            raise ContentError(f"{where}: missing 'currency'.")
+        _check_keys(raw, ["currency", *RATE_FIELDS, "source"], where)
+        for required in ("per_eur", "as_of", "source"):
+            if required not in raw:
+                raise ContentError(f"{where}: missing {required!r}.")
+        values = {name: raw[name] for name in RATE_FIELDS if name in raw}
+        if "per_eur" in values:
+            values["per_eur"] = Decimal(str(values["per_eur"]))
+        candidate = ExchangeRate(
+            currency=currency,
+            content_key=currency.lower(),
+            source=self._source_for(raw["source"], where, "source"),
+            **values,
+        )
+        _validated(candidate, where)
+        file_hash = _hash({**_values(candidate, RATE_FIELDS), "source": raw["source"]})
+        existing = ExchangeRate.objects.filter(currency=currency).select_related("source").first()
+        if existing is None:
+            candidate.content_hash = file_hash
+            _reason(candidate, "Loaded from the content file")
+            candidate.save()
+            return self._count(Outcome.CREATED)
+        current_hash = _hash(
+            {**_values(existing, RATE_FIELDS), "source": _source_ref(existing.source)}
+        )
+        outcome = self._decide(existing, current_hash, file_hash, where)
+        if outcome is Outcome.UPDATED:
+            for name in [*RATE_FIELDS, "source"]:
                 setattr(existing, name, getattr(candidate, name))
             existing.content_hash = file_hash
             _reason(existing, "Loaded from the content file")
@@ -594,7 +657,7 @@ def content_load(*, data: Mapping[str, Any], force: bool = False) -> LoadReport:
     """
     if not isinstance(data, Mapping):
         raise ContentError("The content file must be a table with [sources] and [[programs]].")
-    _check_keys(data, ["sources", "programs"], "content file")
+    _check_keys(data, ["sources", "programs", "rates"], "content file")
     loader = _Loader(force=force)
     raw_sources = data.get("sources", {})
     if not isinstance(raw_sources, Mapping):
@@ -612,6 +675,12 @@ def content_load(*, data: Mapping[str, Any], force: bool = False) -> LoadReport:
         if loader.program(index, raw):
             bumped.add(Program.objects.get(slug=raw["slug"]).pk)
     loader.report.programs = len(programs)
+    raw_rates = data.get("rates", [])
+    if not isinstance(raw_rates, list):
+        raise ContentError("[[rates]] must be a list of exchange rates.")
+    rates_changed = [loader.rate(index, raw) for index, raw in enumerate(raw_rates)]
+    if any(outcome is Outcome.UPDATED for outcome in rates_changed):
+        rate_changed()
     if updated_sources:
         # A changed source changes what every program citing it says.
         citing = programs_citing(source_ids=updated_sources)
@@ -691,7 +760,16 @@ def content_export() -> dict[str, Any]:
             items.sort(key=lambda i: (i["display_order"], i["key"]))
             entry[section] = items
         programs.append(entry)
-    return {"format": EXPORT_FORMAT, "sources": sources, "programs": programs}
+    rates = [
+        {
+            "currency": rate.currency,
+            **_values(rate, RATE_FIELDS),
+            "source": _source_ref(rate.source),
+            "content_hash": rate.content_hash,
+        }
+        for rate in ExchangeRate.objects.select_related("source").order_by("currency")
+    ]
+    return {"format": EXPORT_FORMAT, "sources": sources, "programs": programs, "rates": rates}
 
 
 def _assign(obj: models.Model, values: Mapping[str, Any], fields: list[str]) -> None:
@@ -788,6 +866,31 @@ def content_import(*, data: Mapping[str, Any]) -> LoadReport:
             program_revision_bump(program=program)
         report.counts[Outcome.CREATED if created else Outcome.UPDATED] += 1
         report.programs += 1
+    rates_changed = False
+    for raw in data.get("rates", []):
+        currency = raw["currency"]
+        where = f"rate {currency!r}"
+        rate = ExchangeRate.objects.filter(currency=currency).first() or ExchangeRate(
+            currency=currency, content_key=currency.lower()
+        )
+        created = rate.pk is None
+        before = None if created else (_values(rate, RATE_FIELDS), rate.source_id)
+        _assign(rate, raw, RATE_FIELDS)
+        try:
+            rate.source = sources[raw["source"]]
+        except KeyError as error:
+            raise ContentError(f"{where}: unknown source {error}.") from error
+        _validated(rate, where)
+        rate.content_hash = raw.get("content_hash", "")
+        _reason(rate, "Restored from a backup")
+        rate.save()
+        rates_changed |= before is not None and before != (
+            _values(rate, RATE_FIELDS),
+            rate.source_id,
+        )
+        report.counts[Outcome.CREATED if created else Outcome.UPDATED] += 1
+    if rates_changed:  # programs restored above carry their revisions already
+        rate_changed()
     return report
 
 

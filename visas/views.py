@@ -6,6 +6,7 @@ The list of programs is kept rendered the same way."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,24 +14,65 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from config.page_cache import page_get, page_set
-from visas import selectors, wording
+from visas import rules, selectors, wording
 from visas.models import Program
+from visas.vocabulary import Country
 
 
 @require_GET
 def program_list(request: HttpRequest) -> HttpResponse:
-    """List every program with its status and last review date."""
+    """List every program with its status and last review date; filter by country and by
+    whether a job offer is needed."""
+    country = request.GET.get("country", "")
+    if country not in {c.value for c in Country}:
+        country = ""
+    no_offer = request.GET.get("no_offer") == "1"
     # Kept rendered like a program's page: every program's slug, id and revision change with
     # any edit, addition or removal; dates and names are worded by the language.
     versions = selectors.program_versions()
+    today = timezone.localdate()
     digest = hashlib.sha256(repr(versions).encode()).hexdigest()[:32]
-    key = f"program-list-gz:{digest}:{translation.get_language()}:{request.get_host()}"
+    key = (
+        f"program-list-gz:{digest}:{country or '-'}:{int(no_offer)}:{today}:"
+        f"{translation.get_language()}:{request.get_host()}"
+    )
     response = page_get(request, key)
     if response is not None:
         return response
-    programs = list(Program.objects.order_by("display_order", "name", "id"))
-    response = render(request, "visas/program_list.html", {"programs": programs})
-    if tuple((p.slug, p.pk, p.revision) for p in programs) == versions:  # not changed meanwhile
+    programs = selectors.program_rules_current(versions=versions)
+    rows: list[dict[str, Any]] = [
+        {
+            "program": program,
+            "country": wording.country_name(program.country),
+            "status": wording.label(program.status),
+            "needs_offer": rules.needs_job_offer(program, today=today),
+        }
+        for program in programs
+    ]
+    shown = [
+        row
+        for row in rows
+        if (not country or row["program"].country == country)
+        and not (no_offer and row["needs_offer"])
+    ]
+    countries = sorted(
+        {(p.country, wording.country_name(p.country)) for p in programs}, key=lambda c: c[1]
+    )
+    response = render(
+        request,
+        "visas/program_list.html",
+        {
+            "rows": shown,
+            "total": len(rows),
+            "countries": countries,
+            "country": country,
+            "no_offer": no_offer,
+            "filtered": bool(country or no_offer),
+        },
+    )
+    if tuple((p.slug, p.revision) for p in programs) == tuple(
+        (slug, revision) for slug, _pk, revision in versions
+    ):  # not changed meanwhile
         page_set(key, response)
     return response
 

@@ -216,7 +216,74 @@ class Country(LabelledEnum):
     GB = "GB", _("United Kingdom")
     DE = "DE", _("Germany")
     CA = "CA", _("Canada")
+    JP = "JP", _("Japan")
     OTHER = "other", _("Another country")
+
+
+class Currency(LabelledEnum):
+    """Currencies of amounts (thresholds, fees) and of applicants' salaries and savings."""
+
+    EUR = "EUR", _("Euro (EUR)")
+    USD = "USD", _("US dollar (USD)")
+    GBP = "GBP", _("Pound sterling (GBP)")
+    CNY = "CNY", _("Chinese yuan (CNY)")
+    JPY = "JPY", _("Japanese yen (JPY)")
+    SGD = "SGD", _("Singapore dollar (SGD)")
+    CAD = "CAD", _("Canadian dollar (CAD)")
+    INR = "INR", _("Indian rupee (INR)")
+    PHP = "PHP", _("Philippine peso (PHP)")
+    IDR = "IDR", _("Indonesian rupiah (IDR)")
+    MYR = "MYR", _("Malaysian ringgit (MYR)")
+    THB = "THB", _("Thai baht (THB)")
+    BRL = "BRL", _("Brazilian real (BRL)")
+    VND = "VND", _("Vietnamese dong (VND)")
+    PKR = "PKR", _("Pakistani rupee (PKR)")
+    BDT = "BDT", _("Bangladeshi taka (BDT)")
+    NPR = "NPR", _("Nepalese rupee (NPR)")
+    LKR = "LKR", _("Sri Lankan rupee (LKR)")
+    NGN = "NGN", _("Nigerian naira (NGN)")
+
+
+# The currency of each country (for the default currency an applicant sees amounts in).
+COUNTRY_CURRENCY: Mapping[str, Currency] = {
+    "CN": Currency.CNY,
+    "US": Currency.USD,
+    "IN": Currency.INR,
+    "PH": Currency.PHP,
+    "VN": Currency.VND,
+    "ID": Currency.IDR,
+    "MY": Currency.MYR,
+    "TH": Currency.THB,
+    "SG": Currency.SGD,
+    "PK": Currency.PKR,
+    "BD": Currency.BDT,
+    "NP": Currency.NPR,
+    "LK": Currency.LKR,
+    "NG": Currency.NGN,
+    "BR": Currency.BRL,
+    "GB": Currency.GBP,
+    "DE": Currency.EUR,
+    "CA": Currency.CAD,
+    "JP": Currency.JPY,
+}
+
+
+def money_format(amount: int, currency: str) -> str:
+    """How an amount answer is stored: "52000 INR". The one place this format is written."""
+    return f"{amount} {currency}"
+
+
+def money_parse(value: object) -> tuple[int, Currency] | None:
+    """(amount, currency) of a stored amount answer, or None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    amount, _space, code = value.partition(" ")
+    if not amount.isascii() or not amount.isdigit() or len(amount) > 15:
+        return None
+    try:
+        return int(amount), Currency(code)
+    except ValueError:
+        return None
 
 
 class UsStatus(LabelledEnum):
@@ -315,6 +382,26 @@ class WageLevel(LabelledEnum):
     IV = "4", _("Level IV (fully competent)")
 
 
+class Prize(LabelledEnum):
+    LISTED = (
+        "listed",
+        _(
+            "A prize on an official list of prestigious prizes (such as a Nobel Prize, the Turing "
+            "Award or the Fields Medal)"
+        ),
+    )
+    MAJOR = "major", _("Another nationally or internationally recognised prize or award")
+    NONE = "none", _("No prize or award of that kind")
+
+
+class Recognition(LabelledEnum):
+    """Whether a foreign qualification is recognised in Germany."""
+
+    FULL = "full", _("Fully recognised (or a German degree)")
+    PARTIAL = "partial", _("Partly recognised")
+    NONE = "none", _("Not recognised, or not checked yet")
+
+
 class Family(LabelledEnum):
     ALONE = "alone", _("No, just me")
     SPOUSE = "spouse", _("A spouse or partner")
@@ -336,6 +423,7 @@ class FactKind(LabelledEnum):
     CHOICE = "choice", _("One of a fixed list")
     ORDERED = "ordered", _("One of an ordered list")
     NUMBER = "number", _("A whole number")
+    MONEY = "money", _("An amount of money")
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,7 +451,12 @@ class FactSpec:
     A *keyed* fact is one fact per country or language (``keys``: the status in a country,
     the level of a language): a condition names the key, and the answer is stored under
     :func:`answer_key`. Its keys are every member of ``keys``, or, when ``by_key`` is given,
-    only those it lists, each with its own spec (the statuses of one country)."""
+    only those it lists, each with its own spec (the statuses of one country).
+
+    An *amount* (kind ``MONEY``) is answered once, in the applicant's currency
+    (:func:`money_format`: "52000 INR"); its rules name the currency of their threshold as
+    the key ("salary" in EUR at least 50700), and the engine converts the answer into that
+    currency with the dated exchange rates (``visas.rules``)."""
 
     label: str
     kind: FactKind
@@ -385,10 +478,15 @@ class FactSpec:
             return tuple(member.value for member in self.keys if member.value in self.by_key)
         return tuple(member.value for member in self.keys)
 
+    def answered_keys(self) -> tuple[str, ...]:
+        """The keys an answer is stored under: an amount is answered once (its rules' keys
+        are currencies to convert it into)."""
+        return ("",) if self.kind is FactKind.MONEY else self.key_values()
+
     def at(self, key: str) -> FactSpec | None:
         """The spec for one key (the fact's own when not keyed), or None for a key the fact
         does not have."""
-        if key not in self.key_values():
+        if key not in self.key_values() and not (key == "" and self.kind is FactKind.MONEY):
             return None
         return self.by_key.get(key, self)
 
@@ -434,6 +532,13 @@ class Fact(LabelledEnum):
     DEGREE_RELATED = "degree_related", _("Degree field and the offered job")
     LANGUAGE_LEVEL = "language_level", _("Language level (CEFR)")
     FAMILY = "family", _("Accompanying family")
+    YEARS_SINCE_DEGREE = "years_since_degree", _("Years since the highest degree was awarded")
+    RECOGNITION = "recognition", _("Recognition of the qualification in Germany")
+    PRIZE = "prize", _("Major prize or award")
+    ENDORSEMENT = "endorsement", _("Endorsement as a leader in the field (UK)")
+    ACCLAIM = "acclaim", _("Kinds of evidence of acclaim (US O-1A criteria)")
+    SALARY = "salary", _("Offered yearly salary")
+    SAVINGS = "savings", _("Savings available")
 
 
 FACTS: dict[Fact, FactSpec] = {
@@ -617,6 +722,120 @@ FACTS: dict[Fact, FactSpec] = {
             unknown=_("Prefer not to say"),
         ),
     ),
+    Fact.YEARS_SINCE_DEGREE: FactSpec(
+        _("Years since the highest degree was awarded"),
+        FactKind.NUMBER,
+        unit="years",
+        minimum=0,
+        maximum=70,
+        question=Question(
+            _("How many years ago was your highest degree awarded?"),
+            _("Enter the number of years, like 2, or tick the box"),
+            help=_("Enter 0 if it was awarded this year or you will finish it soon."),
+            unknown=_("Prefer not to say"),
+            out_of_range=_("The number of years must be between %(minimum)s and %(maximum)s"),
+            both=_("Enter the number of years or tick the box, not both"),
+        ),
+    ),
+    Fact.RECOGNITION: FactSpec(
+        _("Recognition of the qualification in Germany"),
+        FactKind.CHOICE,
+        Recognition,
+        question=Question(
+            _("Is your qualification recognised in Germany?"),
+            _("Select whether your qualification is recognised in Germany"),
+            help=_(
+                "Germany's recognition offices, or the anabin database for degrees, say "
+                "whether a foreign qualification is equivalent to a German one."
+            ),
+            unknown=_("I don't know"),
+        ),
+    ),
+    Fact.PRIZE: FactSpec(
+        _("Major prize or award"),
+        FactKind.CHOICE,
+        Prize,
+        question=Question(
+            _("Have you won a major prize or award in your field?"),
+            _("Select the kind of prize or award you have won, or none"),
+            help=_(
+                "As the named winner, not as a member of a winning team. Some routes skip "
+                "other tests for the holder of a listed prize."
+            ),
+            unknown=_("I'm not sure"),
+        ),
+    ),
+    Fact.ENDORSEMENT: FactSpec(
+        _("Endorsement as a leader in the field (UK)"),
+        FactKind.CHOICE,
+        YesNo,
+        question=Question(
+            _("Do you hold an endorsement as a leader or potential leader in your field?"),
+            _("Select yes if you hold such an endorsement"),
+            help=_(
+                "From a UK endorsing body such as the Royal Society, the Royal Academy of "
+                "Engineering, UKRI or the body for digital technology."
+            ),
+            unknown=_("Not yet: I don't know if I would get one"),
+        ),
+    ),
+    Fact.ACCLAIM: FactSpec(
+        _("Kinds of evidence of acclaim (US O-1A criteria)"),
+        FactKind.NUMBER,
+        unit="kinds",
+        minimum=0,
+        maximum=8,
+        question=Question(
+            _("How many of these eight kinds of evidence could you document?"),
+            _("Enter a number from 0 to 8, or tick the box"),
+            help=_(
+                "Nationally or internationally recognised prizes; membership of associations "
+                "that require outstanding achievement; articles about you and your work; "
+                "judging others' work; original contributions of major significance; "
+                "scholarly articles you wrote; a critical role at a distinguished "
+                "organisation; a high salary for your field."
+            ),
+            unknown=_("I'm not sure"),
+            out_of_range=_("Enter a whole number between %(minimum)s and %(maximum)s"),
+            both=_("Enter a number or tick the box, not both"),
+        ),
+    ),
+    Fact.SALARY: FactSpec(
+        _("Offered yearly salary"),
+        FactKind.MONEY,
+        keys=Currency,
+        key_name=_("currency"),
+        maximum=10**13,
+        question=Question(
+            _("What yearly salary does the job offer?"),
+            _("Enter the yearly salary, like 52000, and its currency, or tick the box"),
+            help=_(
+                "Gross, before tax, for a year. Several routes set a minimum salary; we "
+                "convert yours with dated exchange rates where the currencies differ."
+            ),
+            unknown=_("I don't know yet"),
+            out_of_range=_("Enter the salary as a whole number, like 52000"),
+            both=_("Enter a salary or tick the box, not both"),
+        ),
+    ),
+    Fact.SAVINGS: FactSpec(
+        _("Savings available"),
+        FactKind.MONEY,
+        keys=Currency,
+        key_name=_("currency"),
+        maximum=10**13,
+        question=Question(
+            _("How much money could you show in savings?"),
+            _("Enter the amount, like 15000, and its currency, or tick the box"),
+            help=_(
+                "Money in your own account that you could show when applying. Some routes "
+                "ask you to prove funds to support yourself."
+            ),
+            unknown=_("Prefer not to say"),
+            out_of_range=_("Enter the amount as a whole number, like 15000"),
+            both=_("Enter an amount or tick the box, not both"),
+        ),
+    ),
 }
 
 
@@ -642,7 +861,9 @@ def answer_key_parse(stored: str) -> tuple[Fact, str] | None:
 
 def answer_keys() -> tuple[str, ...]:
     """Every answer key the facts have, in the order of the facts and their keys."""
-    return tuple(answer_key(fact, key) for fact, spec in FACTS.items() for key in spec.key_values())
+    return tuple(
+        answer_key(fact, key) for fact, spec in FACTS.items() for key in spec.answered_keys()
+    )
 
 
 OPERATORS_BY_KIND: dict[FactKind, frozenset[Operator]] = {
@@ -651,6 +872,7 @@ OPERATORS_BY_KIND: dict[FactKind, frozenset[Operator]] = {
         {Operator.IN, Operator.NOT_IN, Operator.AT_LEAST, Operator.AT_MOST}
     ),
     FactKind.NUMBER: frozenset({Operator.AT_LEAST, Operator.AT_MOST, Operator.BETWEEN}),
+    FactKind.MONEY: frozenset({Operator.AT_LEAST, Operator.AT_MOST, Operator.BETWEEN}),
 }
 NO_VALUE_OPERATORS = frozenset({Operator.UNSPECIFIED, Operator.ANY})
 
@@ -709,20 +931,29 @@ def rule_errors(
     if not values:
         return {"values": [f"Give at least one value for {spec.label.lower()}."]}
 
-    if spec.kind is FactKind.NUMBER:
+    if spec.kind is FactKind.MONEY and not key:
+        return {
+            "key": [
+                f"Give the currency of the amount in the key field (such as EUR): "
+                f"{spec.label.lower()} is compared in the rule's currency."
+            ]
+        }
+    if spec.kind in (FactKind.NUMBER, FactKind.MONEY):
         expected = 2 if op is Operator.BETWEEN else 1
         if len(values) != expected:
-            errors["values"] = [f"“{op.label}” takes exactly {expected} number(s) of {spec.unit}."]
+            errors["values"] = [
+                f"“{op.label}” takes exactly {expected} number(s) of {spec.unit or key}."
+            ]
             return errors
         numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
         if len(numbers) != len(values):
             errors["values"] = [
-                f"{spec.label} is a number of {spec.unit}: give whole numbers, not "
+                f"{spec.label} is a number of {spec.unit or key}: give whole numbers, not "
                 f"{', '.join(repr(v) for v in values)}."
             ]
         elif any(not spec.minimum <= n <= spec.maximum for n in numbers):
             errors["values"] = [
-                f"{spec.label} must be between {spec.minimum} and {spec.maximum} {spec.unit}."
+                f"{spec.label} must be between {spec.minimum} and {spec.maximum} {spec.unit or key}."
             ]
         elif op is Operator.BETWEEN and numbers[0] > numbers[1]:
             errors["values"] = ["Put the smaller number first."]

@@ -27,13 +27,19 @@ from visas.vocabulary import (
     UNKNOWN,
     Clarity,
     Country,
+    Currency,
     Fact,
     FactKind,
+    FigureKind,
     Importance,
     LabelledEnum,
     LegalStatus,
     Operator,
+    Payer,
+    Recurrence,
     Selection,
+    Severity,
+    money_parse,
 )
 
 # CSS classes by enum member: templates never compare strings.
@@ -100,7 +106,22 @@ def value_label(fact: Fact, value: object, key: str = "") -> str:
     intermediate (...)"."""
     spec = FACTS[fact].at(key) or FACTS[fact]
     if value == UNKNOWN:
+        # As the question offered it ("Prefer not to say", "I'm not sure").
+        if spec.question is not None and spec.question.unknown:
+            unknown = _(spec.question.unknown)
+            return (
+                unknown % {"key": _(FACTS[fact].key_label(key))}
+                if "%(key)s" in unknown
+                else unknown
+            )
         return _("I don't know")
+    if spec.kind is FactKind.MONEY:
+        parsed = money_parse(value)
+        if parsed is not None:
+            return money(parsed[0], parsed[1].value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return money(value, key)  # a threshold, in the rule's currency
+        return str(value)
     if spec.kind is FactKind.NUMBER and isinstance(value, int):
         if spec.unit == "years":
             return ngettext("%(count)d year", "%(count)d years", value) % {"count": value}
@@ -111,6 +132,35 @@ def value_label(fact: Fact, value: object, key: str = "") -> str:
         except ValueError:
             return str(value)
     return str(value)
+
+
+def money(amount: int | Decimal, currency: str) -> str:
+    """An amount as people write it: "52,000 INR"."""
+    return _("%(amount)s %(currency)s") % {
+        "amount": number_format(amount, force_grouping=True),
+        "currency": currency,
+    }
+
+
+def converted_sentence(answer: object, currency: str, rates: Sequence[rules.Rate]) -> str:
+    """What an amount answer is worth in another currency, with the rate's date; "" for the
+    same currency or no rate."""
+    parsed = money_parse(answer)
+    if parsed is None or parsed[1].value == currency:
+        return ""
+    found = rules.amount_convert(parsed[0], parsed[1].value, rates).range_in(currency)
+    dates = [rate.as_of for rate in rates if rate.currency in (currency, parsed[1].value)]
+    if found is None or not dates:
+        return ""
+    middle = round((found[0] + found[1]) / 2)
+    return _(
+        "That is about %(amount)s at the exchange rates of %(date)s (give or take "
+        "%(margin)s%%, as rates move)."
+    ) % {
+        "amount": money(middle, currency),
+        "date": a_date(max(dates)),
+        "margin": number_format((rules.CONVERSION_MARGIN * 100).normalize()),
+    }
 
 
 def fact_label(fact: Fact, key: str = "") -> str:
@@ -192,6 +242,19 @@ def legal_sentence(legal: rules.Legal, state: LegalStatus) -> str:
     return f"{lead} {legal.note}".strip()
 
 
+def review_sentence(
+    rule: rules.CriterionRule | rules.PointsTableRule | rules.FigureRule | rules.CaveatRule,
+    today: date,
+) -> str:
+    """For an item past its review date: that it is likely out of date, with its dates."""
+    if rule.review_by is None or today < rule.review_by:
+        return ""
+    return _(
+        "Likely to have changed: this is as of %(as_of)s, and such values are usually revised "
+        "by %(review_by)s. Check the source before relying on it."
+    ) % {"as_of": a_date(rule.as_of), "review_by": a_date(rule.review_by)}
+
+
 # ---------------------------------------------------------------------------------------------
 # Items, as the partials show them
 
@@ -208,9 +271,15 @@ class Entry:
     requirement: str = ""
     legal: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    review: str = ""  # past its review date: says the value is likely to have changed
+    # What the tag's colour says for the applicant, when not the status's own ("cost": a
+    # cost that applies to them; "neutral": not about them, or not asked).
+    tone: str = ""
 
     @property
     def status_class(self) -> str:
+        if self.tone:
+            return self.tone
         return STATUS_CLASSES[self.status] if self.status else ""
 
     @property
@@ -238,10 +307,27 @@ class Entry:
         )
 
 
-def criterion_reason(rule: rules.CriterionRule, result: rules.CriterionResult) -> str:
+def criterion_reason(
+    rule: rules.CriterionRule, result: rules.CriterionResult, rates: Sequence[rules.Rate] = ()
+) -> str:
     fact, key = rule.condition.fact, rule.condition.key
     answered = result.answer is not None and result.answer != UNKNOWN
     cause = result.cause
+    if cause is Cause.NO_RATE:
+        return _(
+            "We have no exchange rate for your currency, so your amount cannot be compared "
+            "with this threshold in %(currency)s."
+        ) % {"currency": key}
+    if cause is Cause.CONVERSION:
+        return _(
+            "You answered “%(answer)s”. %(converted)s That is too close to the threshold to "
+            "say whether it is enough."
+        ) % {
+            "answer": value_label(fact, result.answer, key),
+            "converted": converted_sentence(result.answer, key, rates),
+        }
+    if answered and FACTS[fact].kind is FactKind.MONEY:
+        return f"{answer_sentence(fact, result.answer, key)} {converted_sentence(result.answer, key, rates)}".strip()
     if cause is Cause.RULE_UNDEFINED:
         return _("The sources publish no threshold for this, so no answer can settle it.")
     if cause is Cause.NOT_ANSWERED:
@@ -272,18 +358,35 @@ def criterion_reason(rule: rules.CriterionRule, result: rules.CriterionResult) -
     return answer_sentence(fact, result.answer, key)
 
 
+def _criterion_tag(rule: rules.CriterionRule, result: rules.CriterionResult) -> tuple[str, str]:
+    """(label, tone) of a criterion's tag as the applicant reads it: a rule that is not about
+    them, or a question they were not asked, is neutral, never a failure."""
+    if result.cause is Cause.NOT_ANSWERED:
+        return _("Not asked"), "neutral"
+    exempting = rule.importance in (Importance.NOT_NEEDED_IF, Importance.SELECTION_EXEMPT_IF)
+    if exempting and result.status is Status.NOT_MET:
+        return _("Not about you"), "neutral"
+    return status_label(result.status, rule.importance), ""
+
+
 def criterion_entry(
-    rule: rules.CriterionRule, result: rules.CriterionResult | None, today: date
+    rule: rules.CriterionRule,
+    result: rules.CriterionResult | None,
+    today: date,
+    rates: Sequence[rules.Rate] = (),
 ) -> Entry:
     state = result.legal if result else rule.legal.on(today)
+    tag, tone = _criterion_tag(rule, result) if result else ("", "")
     return Entry(
         "criterion",
         rule,
         result.status if result else None,
-        status_label(result.status, rule.importance) if result else "",
-        criterion_reason(rule, result) if result else "",
+        tag,
+        criterion_reason(rule, result, rates) if result else "",
         requirement(rule.condition),
         legal_sentence(rule.legal, state),
+        review=review_sentence(rule, today),
+        tone=tone,
     )
 
 
@@ -322,9 +425,14 @@ def figure_reason(figure: rules.FigureRule, result: rules.FigureResult) -> str:
 
 def figure_entry(rule: rules.FigureRule, result: rules.FigureResult | None, today: date) -> Entry:
     state = result.legal if result else rule.legal.on(today)
-    applies_label = ""
+    applies_label, tone = "", ""
     if result is not None and (rule.applies is not None or result.cause is Cause.LEGAL_STATUS):
         applies_label = status_label(result.applies, Importance.NOT_NEEDED_IF)
+        # Colours say what is good or bad for the applicant: a cost that applies is not good.
+        if rule.kind is FigureKind.FEE and result.applies is Status.MEETS:
+            tone = "cost"
+        elif result.applies is Status.NOT_MET:
+            tone = "neutral"
     return Entry(
         "figure",
         rule,
@@ -337,6 +445,8 @@ def figure_entry(rule: rules.FigureRule, result: rules.FigureResult | None, toda
             "payer": label(rule.payer) if rule.payer else "",
             "recurrence": label(rule.recurrence) if rule.recurrence else "",
         },
+        review=review_sentence(rule, today),
+        tone=tone,
     )
 
 
@@ -347,6 +457,7 @@ def caveat_entry(rule: rules.CaveatRule, result: rules.CaveatResult | None, toda
         rule,
         legal=legal_sentence(rule.legal, state),
         extra={"severity": label(rule.severity)},
+        review=review_sentence(rule, today),
     )
 
 
@@ -395,6 +506,7 @@ def points_entry(
             "caps": [{"category": c, "cap": n} for c, n in rule.caps],
             "total": _range(result.low, result.high) if result else "",
         },
+        review=review_sentence(rule, today),
     )
 
 
@@ -738,7 +850,8 @@ def program_view(
     """One program as the pages show it; with ``result``, as it reads for one applicant."""
     criteria_results = {c.id: c for c in result.criteria} if result else {}
     criteria = tuple(
-        criterion_entry(rule, criteria_results.get(rule.id), today) for rule in program.criteria
+        criterion_entry(rule, criteria_results.get(rule.id), today, program.rates)
+        for rule in program.criteria
     )
     points_results = {p.id: p for p in result.points} if result else {}
     points = tuple(
@@ -807,6 +920,154 @@ def program_view(
         ),
         changes=tuple(_change_sentence(program, change) for change in result.changes),
     )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One program for one applicant in a line: the result page's overview."""
+
+    program: rules.ProgramRules
+    verdict: Verdict
+    verdict_label: str
+    verdict_class: str
+    headline: str
+    chosen_by: str  # how applicants are chosen, with the estimated chance when there is one
+    catch: str  # the most serious caveat in force, or ""
+
+    @property
+    def slug(self) -> str:
+        return self.program.slug
+
+
+def _catch(program: rules.ProgramRules, result: rules.ProgramResult) -> str:
+    current = {c.id for c in result.caveats if c.legal is LegalStatus.IN_FORCE}
+    caveats = [c for c in program.caveats if c.id in current]
+    for severity in (Severity.SERIOUS, Severity.CAUTION):
+        found = next((c for c in caveats if c.severity is severity), None)
+        if found is not None:
+            return found.title
+    return ""
+
+
+def program_summary(program: rules.ProgramRules, result: rules.ProgramResult) -> Summary:
+    selection = result.selection
+    chosen_by = label(selection.mechanism)
+    if selection.exemption is Exemption.EXEMPT:
+        chosen_by = _("%(how)s; you are exempt") % {"how": chosen_by}
+    elif selection.chance_low is not None and selection.chance_high is not None:
+        if selection.chance_low == selection.chance_high:
+            chance = _percent(selection.chance_low)
+        else:
+            chance = _("%(low)s to %(high)s") % {
+                "low": _percent(selection.chance_low),
+                "high": _percent(selection.chance_high),
+            }
+        chosen_by = _("%(how)s; your estimated chance: %(chance)s") % {
+            "how": chosen_by,
+            "chance": chance,
+        }
+    return Summary(
+        program,
+        result.verdict,
+        verdict_label(result.verdict),
+        VERDICT_CLASSES[result.verdict],
+        _headline(program, result),
+        chosen_by,
+        _catch(program, result),
+    )
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What one payer pays for a program, totalled: once and every year, by currency."""
+
+    payer: Payer
+    once: tuple[tuple[str, Decimal], ...]
+    yearly: tuple[tuple[str, Decimal], ...]
+
+
+_ONCE = frozenset({Recurrence.ONE_TIME, Recurrence.PER_APPLICATION, Recurrence.PER_PETITION})
+
+
+def costs(program: rules.ProgramRules, result: rules.ProgramResult) -> tuple[Cost, ...]:
+    """The fees that apply to this applicant and are in force on the result's date, totalled
+    by payer (applicant, employer, either), once and yearly, in each currency."""
+    applying = {
+        f.id
+        for f in result.figures
+        if f.applies is Status.MEETS and f.legal is LegalStatus.IN_FORCE
+    }
+    sums: dict[tuple[Payer, bool, str], Decimal] = {}
+    for figure in program.figures:
+        if figure.kind is not FigureKind.FEE or figure.value is None or figure.id not in applying:
+            continue
+        if figure.payer is Payer.NOT_APPLICABLE or not _is_currency(figure.unit):
+            continue
+        if figure.recurrence is not Recurrence.PER_YEAR and figure.recurrence not in _ONCE:
+            continue
+        key = (figure.payer, figure.recurrence is Recurrence.PER_YEAR, figure.unit)
+        sums[key] = sums.get(key, Decimal(0)) + figure.value
+    found = []
+    for payer in (Payer.APPLICANT, Payer.EMPLOYER, Payer.EITHER):
+        once = tuple((c, v) for (p, y, c), v in sums.items() if p is payer and not y)
+        each_year = tuple((c, v) for (p, y, c), v in sums.items() if p is payer and y)
+        if once or each_year:
+            found.append(Cost(payer, once, each_year))
+    return tuple(found)
+
+
+def _is_currency(unit: str) -> bool:
+    try:
+        Currency(unit)
+    except ValueError:
+        return False
+    return True
+
+
+def approximately(amount: Decimal, currency: str, target: str, rates: Sequence[rules.Rate]) -> str:
+    """ "about 97,500 INR" for an amount in another currency; "" for the same currency or
+    without a rate."""
+    if not target or currency == target:
+        return ""
+    converted = rules.amount_convert(int(amount), currency, rates).range_in(target)
+    if converted is None:
+        return ""
+    middle = Decimal(converted[0] + converted[1]) / 2
+    # Round to three significant figures: the rate is approximate anyway.
+    rounded = int(middle.quantize(Decimal(10) ** max(len(str(int(middle))) - 3, 0)))
+    return _("about %(amount)s") % {"amount": money(rounded, target)}
+
+
+def cost_sentence(cost: Cost, target: str, rates: Sequence[rules.Rate]) -> str:
+    """ "You: 766 GBP once (about 80,500 INR), then 1,035 GBP a year (...)." """
+
+    def amounts(pairs: tuple[tuple[str, Decimal], ...]) -> str:
+        parts = []
+        for currency, amount in pairs:
+            text = money(amount.normalize(), currency)
+            about = approximately(amount, currency, target, rates)
+            parts.append(f"{text} ({about})" if about else text)
+        return pgettext("list separator", " + ").join(parts)
+
+    who = {
+        Payer.APPLICANT: _("You"),
+        Payer.EMPLOYER: _("Your employer"),
+        Payer.EITHER: _("You or your employer"),
+    }[cost.payer]
+    if cost.once and cost.yearly:
+        return _("%(who)s: %(once)s once, then %(yearly)s a year.") % {
+            "who": who,
+            "once": amounts(cost.once),
+            "yearly": amounts(cost.yearly),
+        }
+    if cost.once:
+        return _("%(who)s: %(once)s once.") % {"who": who, "once": amounts(cost.once)}
+    return _("%(who)s: %(yearly)s a year.") % {"who": who, "yearly": amounts(cost.yearly)}
+
+
+def country_name(code: str) -> str:
+    """A country's name in the active language (the code, for one the vocabulary lacks)."""
+    return _country(code)
 
 
 def _country(code: str) -> str:

@@ -31,6 +31,12 @@ COMPLETE = {
     Fact.STEM_EXPERIENCE: 3,
     Fact.ACADEMIC_ROLE: "no",
     Fact.JOB_OFFER: "none",
+    Fact.YEARS_SINCE_DEGREE: 2,
+    Fact.RECOGNITION: "none",
+    Fact.PRIZE: "none",
+    Fact.ENDORSEMENT: "no",
+    Fact.ACCLAIM: 0,
+    Fact.SAVINGS: "5000 USD",
     "language_level:zh": "none",
     "language_level:en": "C1",
     "language_level:de": "none",
@@ -82,33 +88,37 @@ def test_follow_up_questions_apply_only_when_an_answer_calls_for_them() -> None:
 
 def test_sponsor_follows_any_offer_and_degree_relation_a_us_offer_with_a_degree() -> None:
     none = slugs(questions.applicable_steps(COMPLETE))
-    assert "sponsor" not in none
+    assert "offer-details" not in none
     assert "degree-related" not in none
     china = slugs(questions.applicable_steps({**COMPLETE, Fact.JOB_OFFER: "CN"}))
-    assert china[china.index("job-offer") + 1] == "sponsor"
+    assert china[china.index("job-offer") + 1] == "offer-details"
     assert "us-offer" not in china
     assert "degree-related" not in china
     us = slugs(questions.applicable_steps({**COMPLETE, Fact.JOB_OFFER: "US"}))
-    assert us[us.index("job-offer") :][:4] == ["job-offer", "us-offer", "sponsor", "degree-related"]
+    assert us[us.index("job-offer") :][:4] == ["job-offer", "us-offer", "offer-details", "degree-related"]
     school = {**COMPLETE, Fact.JOB_OFFER: "US", Fact.DEGREE: "school"}
     assert "degree-related" not in slugs(questions.applicable_steps(school))
-    assert "sponsor" in slugs(questions.applicable_steps(school))
+    assert "offer-details" in slugs(questions.applicable_steps(school))
 
 
 def test_only_steps_whose_facts_some_program_uses_are_asked() -> None:
     today = slugs(questions.applicable_steps(COMPLETE, in_use=IN_USE_TODAY))
-    assert not [slug for slug in today if slug.startswith("language-")]
+    assert "languages" not in today
     assert "family" not in today
     assert today[-1] == "priorities"  # always asked: it orders the result
     # No rule reads the residence, but it leads to the US status, which one does.
     assert "residence" in today
     without_us_status = IN_USE_TODAY - {"status:US"}
     assert "residence" not in slugs(questions.applicable_steps(COMPLETE, in_use=without_us_status))
-    # A keyed fact is asked per key in use: English only, not every language.
+    # A keyed fact is asked for the keys in use, on one page: English only, not every
+    # language.
     with_english = IN_USE_TODAY | {"language_level:en"}
     asked = slugs(questions.applicable_steps(COMPLETE, in_use=with_english))
-    assert asked[-2:] == ["language-en", "priorities"]
-    assert "language-zh" not in asked
+    assert asked[-2:] == ["languages", "priorities"]
+    languages = questions.STEPS_BY_SLUG["languages"]
+    assert languages.keys_in_use(with_english) == ("language_level:en",)
+    assert list(languages.form_for(with_english).base_fields) == ["language_level_en"]
+    assert len(languages.form_class.base_fields) == 5  # every language, when all are in use
     # One fact of a step in use is enough to ask the whole step.
     us_offer = {**COMPLETE, Fact.JOB_OFFER: "US"}
     assert "us-offer" in slugs(questions.applicable_steps(us_offer, in_use={Fact.WAGE_LEVEL}))
@@ -118,9 +128,9 @@ def test_only_steps_whose_facts_some_program_uses_are_asked() -> None:
 
 def test_position_counts_only_steps_that_apply() -> None:
     step = questions.STEPS_BY_SLUG["age"]
-    # Every question (in_use None): five languages, the family.
-    assert questions.step_position(step, answers=COMPLETE) == (3, 16)
-    assert questions.step_position(step, answers={**COMPLETE, Fact.RESIDENCE: "US"}) == (4, 17)
+    # Every question (in_use None): the languages on one page, the family, the savings.
+    assert questions.step_position(step, answers=COMPLETE) == (3, 15)
+    assert questions.step_position(step, answers={**COMPLETE, Fact.RESIDENCE: "US"}) == (4, 16)
     # With today's programs: no languages or family questions.
     assert questions.step_position(step, answers=COMPLETE, in_use=IN_USE_TODAY) == (3, 10)
     in_us = {**COMPLETE, Fact.RESIDENCE: "US"}
@@ -136,7 +146,7 @@ def test_next_and_previous_skip_steps_that_do_not_apply() -> None:
     last = questions.STEPS[-1]
     assert questions.next_step(last, answers=COMPLETE) is None
     job_offer = questions.STEPS_BY_SLUG["job-offer"]
-    assert questions.next_step(job_offer, answers=COMPLETE).slug == "language-zh"
+    assert questions.next_step(job_offer, answers=COMPLETE).slug == "languages"
     assert questions.next_step(job_offer, answers=COMPLETE, in_use=IN_USE_TODAY).slug == (
         "priorities"
     )
@@ -244,7 +254,7 @@ def walk(client: Client) -> list[tuple[str, str]]:
     return each step asked with its "Question N of M"."""
     answers = dict(INDIAN_STEM_GRADUATE)
     extra = {
-        "language-en": {"language_level_en": "C1"},
+        "languages": {"language_level_en": "C1"},
         "family": {"family": "alone"},
     }
     asked = []
@@ -269,18 +279,18 @@ def test_a_program_using_existing_facts_needs_only_the_content_file(client: Clie
     assert asked[-1][1] == "10 of 10"
 
     services.content_load(data=content_with_example_program())
-    assert {"language_level:en", "family"} <= selectors.facts_in_use()
+    assert {"language_level:en", "family"} <= set(selectors.facts_in_use())
     assert "language_level:zh" not in selectors.facts_in_use()
 
     asked = walk(Client())
     slugs_asked = [slug for slug, _ in asked]
-    assert slugs_asked[-4:] == ["job-offer", "language-en", "family", "priorities"]
+    assert slugs_asked[-4:] == ["job-offer", "languages", "family", "priorities"]
     assert asked[0][1] == "1 of 13"
     assert asked[-1][1] == "12 of 12"
     # Someone who finished before the program was added is asked its questions first.
     html = client.get("/check/answers/").content.decode()
     assert re.search(r"<dt>Accompanying family</dt>\s*<dd>Not answered</dd>", html)
-    assert client.post("/check/answers/")["Location"] == "/check/language-en/"
+    assert client.post("/check/answers/")["Location"] == "/check/languages/"
 
 
 @pytest.mark.django_db
@@ -304,7 +314,7 @@ def test_the_added_program_reads_the_new_answers(client: Client) -> None:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("visa_content")
 def test_today_no_program_reads_the_languages_family_or_residence() -> None:
-    assert selectors.facts_in_use() == IN_USE_TODAY
+    assert set(selectors.facts_in_use()) == IN_USE_TODAY
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,20 +343,20 @@ def test_a_fact_without_a_question_fails_the_check() -> None:
 
 def test_a_step_whose_form_saves_other_answers_fails_the_check() -> None:
     wrong = dataclasses.replace(
-        questions.STEPS_BY_SLUG["sponsor"], form_class=step_forms.fact_form(Fact.JOB_OFFER)
+        questions.STEPS_BY_SLUG["offer-details"], form_class=step_forms.fact_form(Fact.JOB_OFFER)
     )
-    steps = tuple(wrong if step.slug == "sponsor" else step for step in questions.STEPS)
+    steps = tuple(wrong if step.slug == "offer-details" else step for step in questions.STEPS)
     errors = questions_errors(steps)
     assert ids(errors) == ["profiles.E002"]
-    assert "Step 'sponsor' saves ['job_offer']" in errors[0].msg
+    assert "Step 'offer-details' saves ['job_offer']" in errors[0].msg
 
 
 def test_the_check_message_names_the_declared_facts_plainly() -> None:
     wrong = dataclasses.replace(
-        questions.STEPS_BY_SLUG["sponsor"], form_class=step_forms.fact_form(Fact.JOB_OFFER)
+        questions.STEPS_BY_SLUG["offer-details"], form_class=step_forms.fact_form(Fact.JOB_OFFER)
     )
-    steps = tuple(wrong if step.slug == "sponsor" else step for step in questions.STEPS)
-    assert "but declares ['sponsor']" in questions_errors(steps)[0].msg
+    steps = tuple(wrong if step.slug == "offer-details" else step for step in questions.STEPS)
+    assert "but declares ['salary', 'sponsor']" in questions_errors(steps)[0].msg
 
 
 def test_a_step_asking_something_that_is_not_a_fact_fails_the_check() -> None:

@@ -85,8 +85,8 @@ def test_each_step_redirects_to_the_next_that_applies(client: Client) -> None:
     assert response["Location"] == "/check/us-offer/"
     # The sponsor question follows any job offer; languages and family are not asked today.
     response = client.post("/check/job-offer/", {"job_offer": "CN"})
-    assert response["Location"] == "/check/sponsor/"
-    response = client.post("/check/sponsor/", {"sponsor": "yes"})
+    assert response["Location"] == "/check/offer-details/"
+    response = client.post("/check/offer-details/", {"sponsor": "yes"})
     assert response["Location"] == "/check/priorities/"
     response = client.post("/check/job-offer/", {"job_offer": "none"})
     assert response["Location"] == "/check/priorities/"
@@ -94,8 +94,8 @@ def test_each_step_redirects_to_the_next_that_applies(client: Client) -> None:
     client.post("/check/degree/", {"degree": "master"})
     client.post("/check/job-offer/", {"job_offer": "US"})
     response = client.post("/check/us-offer/", {"employer_type": "company", "wage_level": "2"})
-    assert response["Location"] == "/check/sponsor/"
-    response = client.post("/check/sponsor/", {"sponsor": "yes"})
+    assert response["Location"] == "/check/offer-details/"
+    response = client.post("/check/offer-details/", {"sponsor": "yes"})
     assert response["Location"] == "/check/degree-related/"
     response = client.post("/check/degree-related/", {"degree_related": "direct"})
     assert response["Location"] == "/check/priorities/"
@@ -103,7 +103,7 @@ def test_each_step_redirects_to_the_next_that_applies(client: Client) -> None:
 
 def test_questions_no_program_uses_are_not_asked(client: Client) -> None:
     answer_all(client, INDIAN_STEM_GRADUATE[:2])
-    for slug in ("language-zh", "language-en", "family"):
+    for slug in ("languages", "family", "recognition", "savings"):
         response = client.get(f"/check/{slug}/")
         assert response.status_code == 404
         assert "Page not found" in response.content.decode()
@@ -195,8 +195,8 @@ def test_change_returns_to_the_answers_page_without_re_asking(client: Client) ->
     response = client.post(
         "/check/us-offer/?change=1", {"employer_type": "company", "wage_level": "unknown"}
     )
-    assert response["Location"] == "/check/sponsor/?change=1"
-    response = client.post("/check/sponsor/?change=1", {"sponsor": "yes"})
+    assert response["Location"] == "/check/offer-details/?change=1"
+    response = client.post("/check/offer-details/?change=1", {"sponsor": "yes"})
     assert response["Location"] == "/check/degree-related/?change=1"
     response = client.post("/check/degree-related/?change=1", {"degree_related": "direct"})
     assert response["Location"] == "/check/answers/"
@@ -392,13 +392,16 @@ def test_changed_rules_are_flagged_and_a_recheck_makes_a_new_result(client: Clie
 def test_more_programs_can_be_added_as_columns(client: Client) -> None:
     answer_all(client, INDIAN_STEM_GRADUATE)
     result = finish(client)
-    html = client.get(f"/r/{result.token}/").content.decode()
+    r_visa_column = '<th scope="col"><a href="/programs/china-r-visa/">'
+    html = client.get(f"/r/{result.token}/?programs=china-k-visa&programs=us-h1b").content.decode()
     assert "<caption" in html
-    assert '<th scope="col"><a href="/programs/china-r-visa/">' not in html
+    assert r_visa_column not in html
     html = client.get(
         f"/r/{result.token}/?programs=china-k-visa&programs=us-h1b&programs=china-r-visa"
     ).content.decode()
-    assert '<th scope="col"><a href="/programs/china-r-visa/">' in html
+    assert r_visa_column in html
+    # By default: the K visa and the H-1B, and the applicant's strongest other routes.
+    assert r_visa_column in client.get(f"/r/{result.token}/").content.decode()
 
 
 def test_priorities_come_first_and_are_highlighted(client: Client) -> None:
@@ -406,7 +409,7 @@ def test_priorities_come_first_and_are_highlighted(client: Client) -> None:
     result = finish(client)
     html = client.get(f"/r/{result.token}/").content.decode()
     first_rows = re.findall(r'<tr class="is-priority">\s*<th scope="row">([^<]+)', html)
-    assert first_rows == ["Job offer and employer", "Who pays what"]
+    assert first_rows == ["Job offer and employer", "Fees, one by one"]
 
 
 def test_a_degree_unrelated_to_the_us_job_is_shown_as_what_would_change_it(
@@ -494,12 +497,14 @@ def test_results_made_before_schema_2_still_render(client: Client) -> None:
     verdicts = re.findall(
         r"<li><strong>([^<]+):</strong> <span class=\"tag [^\"]+\">([^<]+)<", html
     )
-    assert verdicts == [
-        ("China K visa (young science and technology talent)", "You may be able to apply"),
-        ("US H-1B (specialty occupation)", "You can apply"),  # was "Likely eligible"
-    ]
+    # The overview names every program of the result, grouped by verdict.
+    assert dict(verdicts) == {
+        "US H-1B (specialty occupation)": "You can apply",  # was "Likely eligible"
+        "China K visa (young science and technology talent)": "You may be able to apply",
+        "China R visa (high-level foreign talent)": "Not as things stand",
+    }
     text = page_text(html)
-    assert text.count(NOT_RECORDED) == 2  # one per column
+    assert text.count(NOT_RECORDED) == 3  # one per column: the K visa, the H-1B, the R visa
     assert "Evaluated on 23 November 2026" in text
     assert "Advisers have updated" not in text
 
@@ -507,10 +512,8 @@ def test_results_made_before_schema_2_still_render(client: Client) -> None:
     verdicts = re.findall(
         r"<li><strong>([^<]+):</strong> <span class=\"tag [^\"]+\">([^<]+)<", html
     )
-    assert verdicts == [
-        ("US H-1B (specialty occupation)", "Not as things stand"),
-        ("China R visa (high-level foreign talent)", "Not as things stand"),
-    ]
+    assert dict(verdicts)["US H-1B (specialty occupation)"] == "Not as things stand"
+    assert dict(verdicts)["China R visa (high-level foreign talent)"] == "Not as things stand"
     assert NOT_RECORDED in page_text(html)
 
 

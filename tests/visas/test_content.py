@@ -17,10 +17,15 @@ from django.core.management.base import CommandError
 from django.db import models
 
 from visas import vocabulary as v
-from visas.management.commands.load_visa_content import DEFAULT_FILE
+from visas.management.commands.load_visa_content import (
+    DEFAULT_FILE,
+    content_files,
+    content_read,
+)
 from visas.models import (
     Caveat,
     Criterion,
+    ExchangeRate,
     KeyFigure,
     PointsRow,
     PointsTable,
@@ -32,19 +37,37 @@ from visas.services import content_export
 
 pytestmark = pytest.mark.django_db
 
-CONTENT = tomllib.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+# Every content file as one: the eleven programs, their sources and the exchange rates.
+CONTENT = content_read(content_files())
+FIRST_THREE = tomllib.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
 # The researched facts, in the shared folder beside the project (CI lays a copy there too).
-FACTS = next(
+FACTS_DIR = next(
     (
         path
         for path in (
-            Path(__file__).resolve().parents[3] / "shared" / "facts" / "facts.json",
-            Path("/work/shared/facts/facts.json"),
+            Path(__file__).resolve().parents[3] / "shared" / "facts",
+            Path("/work/shared/facts"),
         )
-        if path.exists()
+        if (path / "facts.json").exists()
     ),
-    Path("/work/shared/facts/facts.json"),
+    Path("/work/shared/facts"),
 )
+FACTS = FACTS_DIR / "facts.json"
+ROUTE_FACTS = FACTS_DIR / "routes" / "facts.json"
+PROGRAM_SLUGS = {
+    "china-k-visa",
+    "us-h1b",
+    "china-r-visa",
+    "uk-global-talent",
+    "uk-high-potential-individual",
+    "germany-opportunity-card",
+    "eu-blue-card-germany",
+    "canada-express-entry",
+    "us-o1a",
+    "singapore-one-pass",
+    "singapore-employment-pass",
+    "japan-hsp",
+}
 
 
 def load(*args: str) -> str:
@@ -62,6 +85,7 @@ MODELS = (
     RequirementGroup,
     PointsTable,
     PointsRow,
+    ExchangeRate,
 )
 NOTHING = (0,) * len(MODELS)
 SECTIONS = ("criteria", "points_tables", "figures", "caveats")
@@ -86,6 +110,32 @@ def program_in_file(slug: str) -> dict[str, Any]:
 
 
 # --- The file itself -------------------------------------------------------------------------
+
+
+def test_the_files_hold_eleven_routes_and_the_rates() -> None:
+    # Singapore's Employment Pass is a program of its own beside the ONE Pass.
+    assert {program["slug"] for program in CONTENT["programs"]} == PROGRAM_SLUGS
+    currencies = {rate["currency"] for rate in CONTENT["rates"]}
+    assert {"USD", "GBP", "CNY", "JPY", "SGD", "CAD", "INR"} <= currencies
+    for rate in CONTENT["rates"]:
+        assert CONTENT["sources"][rate["source"]]["is_official"], rate["currency"]
+        assert isinstance(rate["as_of"], dt.date), rate["currency"]
+
+
+def test_a_value_likely_to_change_carries_a_review_date() -> None:
+    # Fees set each April (UK) or by a 2026 law (Japan), thresholds each January (Germany),
+    # funds each July (Canada): each such program has dated items to review.
+    reviewed = {slug for slug, _, item in items() if isinstance(item.get("review_by"), dt.date)}
+    assert {
+        "uk-global-talent",
+        "uk-high-potential-individual",
+        "eu-blue-card-germany",
+        "canada-express-entry",
+        "japan-hsp",
+    } <= reviewed
+    assert all(
+        isinstance(item["review_by"], dt.date) for _, _, item in items() if "review_by" in item
+    )
 
 
 def test_every_item_has_a_known_source_an_as_of_date_and_a_clarity() -> None:
@@ -209,6 +259,8 @@ def test_the_100k_payment_is_one_time_per_petition_not_annual() -> None:
 @pytest.mark.skipif(not FACTS.exists(), reason="the shared facts file is not on this machine")
 def test_every_fee_amount_appears_in_the_facts() -> None:
     facts = FACTS.read_text(encoding="utf-8")
+    if ROUTE_FACTS.exists():
+        facts += ROUTE_FACTS.read_text(encoding="utf-8")
     for _, section, item in items():
         if section == "figures" and "value" in item and item["kind"] == "fee":
             amount = f"{int(Decimal(item['value'])):,}"
@@ -217,8 +269,11 @@ def test_every_fee_amount_appears_in_the_facts() -> None:
 
 def test_the_expected_criteria_are_stored() -> None:
     load()
+    first_three = ("china-k-visa", "us-h1b", "china-r-visa")
     unclear = set(
-        Criterion.objects.filter(clarity=v.Clarity.UNCLEAR).values_list("program__slug", "fact")
+        Criterion.objects.filter(
+            clarity=v.Clarity.UNCLEAR, program__slug__in=first_three
+        ).values_list("program__slug", "fact")
     )
     assert unclear == {
         ("china-k-visa", "institution"),
@@ -232,7 +287,9 @@ def test_the_expected_criteria_are_stored() -> None:
     assert Criterion.objects.filter(program__slug="china-k-visa").count() == 9
     assert Criterion.objects.filter(program__slug="china-r-visa").count() == 4
     groups = dict(
-        RequirementGroup.objects.values_list("program__slug").annotate(n=models.Count("id"))
+        RequirementGroup.objects.filter(program__slug__in=first_three)
+        .values_list("program__slug")
+        .annotate(n=models.Count("id"))
     )
     assert groups == {"china-k-visa": 3, "us-h1b": 4, "china-r-visa": 1}
     for program in CONTENT["programs"]:
@@ -593,6 +650,7 @@ def wipe() -> None:
     Criterion.objects.all().delete()
     PointsTable.objects.all().delete()
     Program.objects.all().delete()
+    ExchangeRate.objects.all().delete()
     Source.objects.all().delete()
     assert counts() == NOTHING
 

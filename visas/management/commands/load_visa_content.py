@@ -1,4 +1,4 @@
-"""Load the reviewed content file into the database (idempotent; keeps advisers' edits)."""
+"""Load the reviewed content files into the database (idempotent; keeps advisers' edits)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,49 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from visas.services import ContentError, content_load
 
-DEFAULT_FILE = Path(__file__).resolve().parents[2] / "content" / "programs.toml"
+CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+# The first three programs and the sources they cite; the other files add programs by country.
+DEFAULT_FILE = CONTENT_DIR / "programs.toml"
+
+
+def content_files() -> list[Path]:
+    """Every content file, in name order (programs.toml first: later files may cite its
+    sources)."""
+    return sorted(CONTENT_DIR.glob("*.toml"), key=lambda path: (path != DEFAULT_FILE, path.name))
+
+
+def content_read(paths: list[Path]) -> dict[str, Any]:
+    """The content files as one: their sources, programs and exchange rates together.
+
+    A source key given by two files is an error, so that no file silently replaces another's
+    source."""
+    merged: dict[str, Any] = {"sources": {}, "programs": [], "rates": []}
+    origin: dict[str, str] = {}
+    for path in paths:
+        try:
+            with path.open("rb") as handle:
+                data = tomllib.load(handle)
+        except FileNotFoundError as error:
+            raise CommandError(f"Content file not found: {path}") from error
+        except tomllib.TOMLDecodeError as error:
+            raise CommandError(f"{path} is not valid TOML: {error}") from error
+        unknown = sorted(set(data) - set(merged))
+        if unknown:
+            raise CommandError(
+                f"{path}: unknown top-level table(s) {', '.join(unknown)}; a content file "
+                "has [sources], [[programs]] and [[rates]]. Nothing was loaded."
+            )
+        for key, source in data.get("sources", {}).items():
+            if key in origin:
+                raise CommandError(
+                    f"{path}: the source {key!r} is already given in {origin[key]}; cite it "
+                    "from there instead. Nothing was loaded."
+                )
+            origin[key] = path.name
+            merged["sources"][key] = source
+        merged["programs"] += data.get("programs", [])
+        merged["rates"] += data.get("rates", [])
+    return merged
 
 
 class Command(BaseCommand):
@@ -21,7 +63,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="A TOML file.")
+        parser.add_argument(
+            "--file",
+            type=Path,
+            action="append",
+            help="A TOML content file (repeat for several). Default: every file in visas/content/.",
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -29,18 +76,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        try:
-            with path.open("rb") as handle:
-                data = tomllib.load(handle)
-        except FileNotFoundError as error:
-            raise CommandError(f"Content file not found: {path}") from error
-        except tomllib.TOMLDecodeError as error:
-            raise CommandError(f"{path} is not valid TOML: {error}") from error
+        paths: list[Path] = options["file"] or content_files()
+        data = content_read(paths)
+        if not data["rates"]:
+            del data["rates"]
+        names = ", ".join(path.name for path in paths)
         try:
             report = content_load(data=data, force=options["force"])
         except ContentError as error:
-            raise CommandError(f"{path}: {error} Nothing was loaded.") from error
+            raise CommandError(f"{names}: {error} Nothing was loaded.") from error
         for line in report.kept:
             self.stdout.write(self.style.WARNING(line))
-        self.stdout.write(f"Visa content loaded from {path.name}: {report.summary()}")
+        self.stdout.write(f"Visa content loaded from {names}: {report.summary()}")
