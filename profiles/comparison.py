@@ -73,6 +73,11 @@ class Cell:
     def empty(self) -> bool:
         return not self.entries
 
+    @property
+    def names(self) -> str:
+        """The items in a line (what a collapsed cell says it holds)."""
+        return "; ".join(entry.name for entry in self.entries)
+
 
 @dataclass(frozen=True)
 class Row:

@@ -323,7 +323,7 @@ def result(request: HtmxHttpRequest, token: str) -> HttpResponse:
                     for r in chosen
                 ],
                 "currency": currency,
-                "currencies": vocabulary.choices(vocabulary.Currency),
+                "currencies": [(c.value, wording.label(c)) for c in vocabulary.Currency],
                 "rates_date": max((rate.as_of for rate in rates), default=None),
                 "columns": columns,
                 "rows": comparison.rows_build(columns, priorities=result.priorities),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -125,3 +126,13 @@ def _fresh_page_cache() -> None:
 
     caches["pages"].clear()
     selectors._RULES_BY_REVISIONS.clear()
+
+
+# Arguments of load_visa_content for the first three programs (China K, US H-1B, China R)
+# with the exchange rates: what most tests need, and quicker to load than every file.
+FIRST_THREE = (
+    "--file",
+    str(Path(__file__).resolve().parents[1] / "visas" / "content" / "programs.toml"),
+    "--file",
+    str(Path(__file__).resolve().parents[1] / "visas" / "content" / "rates.toml"),
+)

@@ -555,6 +555,11 @@ class ProgramView:
         return self.program.slug
 
     @property
+    def selection_label(self) -> str:
+        """How applicants are chosen, in a few words (the note apart)."""
+        return label(self.program.selection)
+
+    @property
     def unclear(self) -> tuple[Entry, ...]:
         """Every item that is unclear for this applicant, by rule, answer or legal status."""
         return tuple(

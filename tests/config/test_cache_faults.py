@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from profiles.models import Result
+from tests.conftest import FIRST_THREE
 from tests.profiles.journey import INDIAN_STEM_GRADUATE
 
 # Well above REDIS_TIMEOUT (0.25 s, tried twice) and far below redis-py's defaults (retries with
@@ -87,7 +88,7 @@ def broken_redis(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def answered_client(db) -> Client:  # type: ignore[no-untyped-def]
-    call_command("load_visa_content", verbosity=0)
+    call_command("load_visa_content", *FIRST_THREE, verbosity=0)
     client = Client()
     for slug, data in INDIAN_STEM_GRADUATE:
         assert client.post(f"/check/{slug}/", data).status_code == 302, slug

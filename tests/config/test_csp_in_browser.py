@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from tests.conftest import FIRST_THREE
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Runs before any page script, outside the page's policy: records every violation.
@@ -50,7 +52,7 @@ def test_home_page_loads_htmx_with_no_csp_violation(watched_page, live_server) -
 
 
 def test_htmx_swap_works_under_csp(watched_page, live_server) -> None:  # type: ignore[no-untyped-def]
-    call_command("load_visa_content", verbosity=0)
+    call_command("load_visa_content", *FIRST_THREE, verbosity=0)
     watched_page.goto(live_server.url + "/check/")
     watched_page.get_by_role("button", name="Start now").click()
     watched_page.wait_for_url("**/check/citizenship/")
@@ -86,7 +88,7 @@ def test_admin_history_page_under_the_policy(watched_page, live_server, settings
     """django-simple-history's list had an inline style; its override takes it from admin.css."""
     from visas.models import Program
 
-    call_command("load_visa_content", verbosity=0)
+    call_command("load_visa_content", *FIRST_THREE, verbosity=0)
     get_user_model().objects.create_superuser("chief", "chief@example.org", "S3cure-pass!")
     program = Program.objects.first()
     admin_url = f"{live_server.url}/{settings.ADMIN_URL}"

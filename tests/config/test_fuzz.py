@@ -29,6 +29,7 @@ from profiles.models import Questionnaire, Result
 from profiles.questions import STEPS
 from profiles.services import result_create
 from profiles.views import OWNED_COOKIE
+from tests.conftest import FIRST_THREE
 from visas.models import Criterion, Program
 
 pytestmark = [pytest.mark.timeout(300)]
@@ -134,7 +135,7 @@ def fuzz_client(transactional_db):  # type: ignore[no-untyped-def]
 
     No test transaction wraps the requests, so one failing query cannot poison the next.
     """
-    call_command("load_visa_content", verbosity=0)
+    call_command("load_visa_content", *FIRST_THREE, verbosity=0)
     return Client(raise_request_exception=True)
 
 

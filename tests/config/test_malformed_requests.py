@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from config.sessions import SessionStore, session_key_is_valid
+from tests.conftest import FIRST_THREE
 from visas.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def adviser_client(monkeypatch: pytest.MonkeyPatch) -> Client:
 
 @pytest.fixture
 def content() -> None:
-    call_command("load_visa_content", verbosity=0)
+    call_command("load_visa_content", *FIRST_THREE, verbosity=0)
 
 
 # --- Session cookies ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.test import Client, RequestFactory
 
 from config.ratelimit import AtomicDatabaseCache, client_ip, client_key
 from profiles.models import Result
+from tests.conftest import FIRST_THREE
 from tests.profiles.journey import INDIAN_STEM_GRADUATE
 
 CREATE = "/test-only/create/"
@@ -193,7 +194,7 @@ ANSWERS = "/check/answers/"
 
 @pytest.fixture
 def visa_content(db) -> None:  # type: ignore[no-untyped-def]
-    call_command("load_visa_content", verbosity=0)
+    call_command("load_visa_content", *FIRST_THREE, verbosity=0)
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ from django.test import Client, RequestFactory
 from django.views.debug import ExceptionReporter
 
 from config.reporting import NoPersonalDataExceptionReporterFilter, RedactResultLinks
+from tests.conftest import FIRST_THREE
 from tests.profiles.journey import INDIAN_STEM_GRADUATE
 
 TEST_ONLY_VARIABLES = (
@@ -296,7 +297,7 @@ def test_forwarded_proto_is_trusted_only_when_a_proxy_sets_it(
 
 @pytest.mark.django_db
 def test_result_and_delete_pages_are_never_stored(client: Client) -> None:
-    call_command("load_visa_content", verbosity=0)
+    call_command("load_visa_content", *FIRST_THREE, verbosity=0)
     for slug, data in INDIAN_STEM_GRADUATE:
         assert client.post(f"/check/{slug}/", data).status_code == 302, slug
     result_url = client.post("/check/answers/")["Location"]

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from config.sessions import SessionStore
+from tests.conftest import FIRST_THREE
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_an_expired_or_unknown_session_reads_as_none() -> None:
 
 
 def test_the_answers_of_an_expired_session_are_not_shown(client: Client) -> None:
-    call_command("load_visa_content", verbosity=0)
+    call_command("load_visa_content", *FIRST_THREE, verbosity=0)
     assert client.post("/check/citizenship/", {"citizenship": "IN"}).status_code == 302
     assert client.get("/check/answers/").status_code == 200
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))

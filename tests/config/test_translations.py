@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy, ngettext, npgettext, pgettext
 from pytest_django.fixtures import Settings
 
+from tests.conftest import FIRST_THREE
 from tests.profiles.journey import INDIAN_STEM_GRADUATE, US_MASTERS_ON_OPT
 from tests.pseudo_locale import (
     assert_fully_translated,
@@ -106,7 +107,7 @@ RESULT_AND_PROGRAM_PAGES = [
 
 @pytest.fixture
 def visa_content(db: None) -> None:
-    call_command("load_visa_content", verbosity=0)
+    call_command("load_visa_content", *FIRST_THREE, verbosity=0)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.test import Client, override_settings
 from django.test.utils import override_script_prefix
 from pytest_django.fixtures import Settings
 
+from tests.conftest import FIRST_THREE
 from tests.pseudo_locale import pseudo_translations
 
 
@@ -88,7 +89,7 @@ def _current_link(html: str) -> list[str]:
 
 @pytest.mark.django_db
 def test_the_kept_site_header_marks_the_section_of_each_page(client: Client) -> None:
-    call_command("load_visa_content", verbosity=0)
+    call_command("load_visa_content", *FIRST_THREE, verbosity=0)
     for _ in range(2):  # rendered, then kept
         assert _current_link(client.get("/check/").content.decode()) == ["/check/"]
         assert _current_link(client.get("/check/citizenship/").content.decode()) == ["/check/"]

@@ -10,9 +10,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from visas.management.commands.load_visa_content import CONTENT_DIR, DEFAULT_FILE
-
-FIRST_THREE = ("--file", str(DEFAULT_FILE), "--file", str(CONTENT_DIR / "rates.toml"))
+from tests.conftest import FIRST_THREE
 
 
 @pytest.fixture

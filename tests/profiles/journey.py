@@ -49,7 +49,10 @@ ENGINEER_IN_INDIA: list[tuple[str, dict[str, object]]] = [
     ("academic-role", {"academic_role": "no"}),
     ("recognition", {"prize": "none", "endorsement": "no", "acclaim": "1"}),
     ("job-offer", {"job_offer": "none"}),
-    ("languages", {"language_level_en": "C1", "language_level_de": "A1", "language_level_ja": "none"}),
+    (
+        "languages",
+        {"language_level_en": "C1", "language_level_de": "A1", "language_level_ja": "none"},
+    ),
     ("family", {"family": "alone"}),
     ("savings", {"savings": "2500000", "savings_currency": "INR"}),
     ("priorities", {"priorities": ["independence", "permanent_residence"]}),
@@ -71,7 +74,10 @@ US_MASTERS_WITH_AN_OFFER: list[tuple[str, dict[str, object]]] = [
     ("us-offer", {"employer_type": "company", "wage_level": "2"}),
     ("offer-details", {"sponsor": "yes", "salary": "120000", "salary_currency": "USD"}),
     ("degree-related", {"degree_related": "direct"}),
-    ("languages", {"language_level_en": "C2", "language_level_de": "none", "language_level_ja": "none"}),
+    (
+        "languages",
+        {"language_level_en": "C2", "language_level_de": "none", "language_level_ja": "none"},
+    ),
     ("family", {"family": "spouse"}),
     ("savings", {"savings_unknown": "on"}),
     ("priorities", {"priorities": ["low_cost"]}),

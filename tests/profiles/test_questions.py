@@ -95,7 +95,12 @@ def test_sponsor_follows_any_offer_and_degree_relation_a_us_offer_with_a_degree(
     assert "us-offer" not in china
     assert "degree-related" not in china
     us = slugs(questions.applicable_steps({**COMPLETE, Fact.JOB_OFFER: "US"}))
-    assert us[us.index("job-offer") :][:4] == ["job-offer", "us-offer", "offer-details", "degree-related"]
+    assert us[us.index("job-offer") :][:4] == [
+        "job-offer",
+        "us-offer",
+        "offer-details",
+        "degree-related",
+    ]
     school = {**COMPLETE, Fact.JOB_OFFER: "US", Fact.DEGREE: "school"}
     assert "degree-related" not in slugs(questions.applicable_steps(school))
     assert "offer-details" in slugs(questions.applicable_steps(school))

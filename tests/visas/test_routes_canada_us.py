@@ -12,6 +12,8 @@ from visas.models import Criterion, PointsTable
 from visas.vocabulary import UNKNOWN, Clarity, Fact, Selection, answer_key, money_format
 
 pytestmark = pytest.mark.django_db
+# The content files these tests read (with the first three programs and the rates).
+CONTENT_FILES = ("canada.toml", "us-o1a.toml")
 
 TODAY = date(2026, 12, 2)
 ENGLISH = answer_key(Fact.LANGUAGE_LEVEL, "en")
@@ -50,7 +52,7 @@ ENGINEER = {
 
 
 def test_a_strong_engineer_abroad_is_only_possible_because_the_fsw_grid_is_not_published(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate("canada-express-entry", ENGINEER)
     # Every stated minimum is met, but the grid's points per factor (and the level of the
@@ -64,7 +66,7 @@ def test_a_strong_engineer_abroad_is_only_possible_because_the_fsw_grid_is_not_p
 
 
 def test_the_fsw_grid_gives_no_points_range_and_stays_open_against_its_pass_mark_of_67(
-    content: None,
+    route_content: None,
 ) -> None:
     grid = fsw_grid(evaluate("canada-express-entry", {**ENGINEER, "age": UNKNOWN}))
     assert grid.pass_mark == 67
@@ -73,20 +75,20 @@ def test_the_fsw_grid_gives_no_points_range_and_stays_open_against_its_pass_mark
     assert grid.cause is rules.Cause.RULE_UNDEFINED
 
 
-def test_an_engineer_with_b1_english_is_not_eligible_below_clb_7(content: None) -> None:
+def test_an_engineer_with_b1_english_is_not_eligible_below_clb_7(route_content: None) -> None:
     result = evaluate("canada-express-entry", {**ENGINEER, ENGLISH: "B1"})
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
     assert criterion(result, "ca-ee-english-clb7").status is rules.Status.NOT_MET
 
 
-def test_a_graduate_without_a_year_of_skilled_work_is_not_eligible(content: None) -> None:
+def test_a_graduate_without_a_year_of_skilled_work_is_not_eligible(route_content: None) -> None:
     result = evaluate("canada-express-entry", {**ENGINEER, "stem_experience": 0})
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
     assert criterion(result, "ca-ee-skilled-work").status is rules.Status.NOT_MET
 
 
 def test_an_engineer_with_cad_10000_and_no_canadian_offer_lacks_the_settlement_funds(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate("canada-express-entry", {**ENGINEER, "savings": money_format(10000, "CAD")})
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
@@ -94,7 +96,7 @@ def test_an_engineer_with_cad_10000_and_no_canadian_offer_lacks_the_settlement_f
 
 
 def test_an_engineer_short_of_funds_but_with_a_canadian_offer_may_be_exempt(
-    content: None,
+    route_content: None,
 ) -> None:
     answers = {**ENGINEER, "savings": money_format(10000, "CAD"), "job_offer": "CA"}
     result = evaluate("canada-express-entry", answers)
@@ -105,7 +107,7 @@ def test_an_engineer_short_of_funds_but_with_a_canadian_offer_may_be_exempt(
     assert exemption.cause is rules.Cause.RULE_UNCLEAR
 
 
-def test_an_engineer_unsure_of_their_english_level_is_possible(content: None) -> None:
+def test_an_engineer_unsure_of_their_english_level_is_possible(route_content: None) -> None:
     result = evaluate("canada-express-entry", {**ENGINEER, ENGLISH: UNKNOWN})
     assert result.verdict is rules.Verdict.POSSIBLE
     english = criterion(result, "ca-ee-english-clb7")
@@ -113,7 +115,7 @@ def test_an_engineer_unsure_of_their_english_level_is_possible(content: None) ->
     assert set(english.meets_with) == {"B2", "C1", "C2"}
 
 
-def test_a_canadian_citizen_does_not_need_express_entry(content: None) -> None:
+def test_a_canadian_citizen_does_not_need_express_entry(route_content: None) -> None:
     result = evaluate("canada-express-entry", {**ENGINEER, "citizenship": "CA"})
     assert result.verdict is rules.Verdict.NOT_NEEDED
 
@@ -133,7 +135,7 @@ RESEARCHER = {
 
 
 def test_a_researcher_with_a_nobel_level_prize_can_apply_on_the_award_route(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate("us-o1a", {**RESEARCHER, "prize": "listed"})
     assert result.verdict is rules.Verdict.CAN_APPLY
@@ -143,7 +145,7 @@ def test_a_researcher_with_a_nobel_level_prize_can_apply_on_the_award_route(
 
 
 def test_a_researcher_with_four_kinds_of_evidence_can_apply_without_a_degree(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate("us-o1a", {**RESEARCHER, "acclaim": 4, "degree": "school"})
     assert result.verdict is rules.Verdict.CAN_APPLY
@@ -151,7 +153,7 @@ def test_a_researcher_with_four_kinds_of_evidence_can_apply_without_a_degree(
     assert met == {"us-o1a-three-criteria"}
 
 
-def test_a_researcher_unsure_how_much_evidence_they_have_is_possible(content: None) -> None:
+def test_a_researcher_unsure_how_much_evidence_they_have_is_possible(route_content: None) -> None:
     result = evaluate("us-o1a", {**RESEARCHER, "acclaim": UNKNOWN})
     assert result.verdict is rules.Verdict.POSSIBLE
     evidence = criterion(result, "us-o1a-three-of-eight")
@@ -159,7 +161,7 @@ def test_a_researcher_unsure_how_much_evidence_they_have_is_possible(content: No
 
 
 def test_a_researcher_with_a_national_prize_and_two_kinds_of_evidence_is_not_eligible(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate("us-o1a", {**RESEARCHER, "prize": "major", "acclaim": 2})
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
@@ -169,19 +171,21 @@ def test_a_researcher_with_a_national_prize_and_two_kinds_of_evidence_is_not_eli
     assert ((Fact.PRIZE, "", "listed"),) in proposals
 
 
-def test_an_award_winner_without_a_us_employer_or_agent_is_not_eligible(content: None) -> None:
+def test_an_award_winner_without_a_us_employer_or_agent_is_not_eligible(
+    route_content: None,
+) -> None:
     answers = {**RESEARCHER, "prize": "listed", "job_offer": "none", "sponsor": "no"}
     result = evaluate("us-o1a", answers)
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
     assert criterion(result, "us-o1a-us-petitioner").status is rules.Status.NOT_MET
 
 
-def test_a_us_citizen_does_not_need_an_o1a(content: None) -> None:
+def test_a_us_citizen_does_not_need_an_o1a(route_content: None) -> None:
     result = evaluate("us-o1a", {**RESEARCHER, "citizenship": "US", "prize": "listed"})
     assert result.verdict is rules.Verdict.NOT_NEEDED
 
 
-def test_the_o1a_base_fee_is_an_unclear_figure_without_an_amount(content: None) -> None:
+def test_the_o1a_base_fee_is_an_unclear_figure_without_an_amount(route_content: None) -> None:
     program = selectors.program_rules_get(slug="us-o1a")
     fees = {figure.label: figure for figure in program.figures}
     base = fees["Form I-129 petition fee for O petitions"]

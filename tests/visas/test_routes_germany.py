@@ -18,6 +18,8 @@ from visas.models import Criterion, PointsTable
 from visas.vocabulary import UNKNOWN, Fact, Selection, answer_key, money_format
 
 pytestmark = pytest.mark.django_db
+# The content files these tests read (with the first three programs and the rates).
+CONTENT_FILES = ("germany.toml",)
 
 TODAY = date(2026, 12, 2)
 GERMAN = answer_key(Fact.LANGUAGE_LEVEL, "de")
@@ -77,7 +79,7 @@ POINTS_GRADUATE = {
 
 
 def test_an_engineer_with_a_fully_recognised_degree_and_savings_can_apply_without_points(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(OPPORTUNITY_CARD, RECOGNISED_ENGINEER)
     assert result.verdict is rules.Verdict.CAN_APPLY
@@ -87,7 +89,7 @@ def test_an_engineer_with_a_fully_recognised_degree_and_savings_can_apply_withou
     assert result.selection.mechanism is Selection.NONE
 
 
-def test_savings_in_rupees_are_converted_before_the_funds_test(content: None) -> None:
+def test_savings_in_rupees_are_converted_before_the_funds_test(route_content: None) -> None:
     # 2,000,000 INR is about €18,900 at the stored rate, well above €13,092.
     answers = {**RECOGNISED_ENGINEER, "savings": money_format(2_000_000, "INR")}
     result = evaluate(OPPORTUNITY_CARD, answers)
@@ -96,7 +98,7 @@ def test_savings_in_rupees_are_converted_before_the_funds_test(content: None) ->
 
 
 def test_a_recognised_engineer_with_little_savings_may_still_qualify_with_other_proof(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(
         OPPORTUNITY_CARD, {**RECOGNISED_ENGINEER, "savings": money_format(3000, "EUR")}
@@ -108,7 +110,7 @@ def test_a_recognised_engineer_with_little_savings_may_still_qualify_with_other_
 
 
 def test_a_graduate_with_seven_points_is_possible_because_the_age_points_are_disputed(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(OPPORTUNITY_CARD, POINTS_GRADUATE)
     table = points(result)
@@ -119,7 +121,7 @@ def test_a_graduate_with_seven_points_is_possible_because_the_age_points_are_dis
 
 
 def test_a_graduate_who_does_not_know_their_age_points_gets_a_points_range(
-    content: None,
+    route_content: None,
 ) -> None:
     # German A1 (0), English C1 (1), 5 years of STEM work (3), age unknown (0 to 2).
     answers = {
@@ -140,7 +142,7 @@ def test_a_graduate_who_does_not_know_their_age_points_gets_a_points_range(
     assert result.verdict is rules.Verdict.POSSIBLE
 
 
-def test_partial_recognition_and_a_partner_count_towards_the_points(content: None) -> None:
+def test_partial_recognition_and_a_partner_count_towards_the_points(route_content: None) -> None:
     answers = {
         **POINTS_GRADUATE,
         "recognition": "partial",
@@ -158,7 +160,7 @@ def test_partial_recognition_and_a_partner_count_towards_the_points(content: Non
 
 
 def test_an_older_graduate_with_only_english_b2_and_no_experience_is_not_eligible(
-    content: None,
+    route_content: None,
 ) -> None:
     answers = {**POINTS_GRADUATE, "age": 45, GERMAN: "none", "stem_experience": 1}
     result = evaluate(OPPORTUNITY_CARD, answers)
@@ -168,7 +170,7 @@ def test_an_older_graduate_with_only_english_b2_and_no_experience_is_not_eligibl
 
 
 def test_a_school_leaver_without_a_recognised_qualification_is_not_eligible(
-    content: None,
+    route_content: None,
 ) -> None:
     answers = {**POINTS_GRADUATE, "degree": "school", "recognition": "none"}
     result = evaluate(OPPORTUNITY_CARD, answers)
@@ -176,7 +178,7 @@ def test_a_school_leaver_without_a_recognised_qualification_is_not_eligible(
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
 
 
-def test_a_german_citizen_does_not_need_the_opportunity_card(content: None) -> None:
+def test_a_german_citizen_does_not_need_the_opportunity_card(route_content: None) -> None:
     result = evaluate(OPPORTUNITY_CARD, {**RECOGNISED_ENGINEER, "citizenship": "DE"})
     assert result.verdict is rules.Verdict.NOT_NEEDED
 
@@ -198,7 +200,7 @@ SOFTWARE_ENGINEER = {
 
 
 def test_a_software_engineer_with_a_degree_and_a_60000_euro_offer_can_apply(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(BLUE_CARD, SOFTWARE_ENGINEER)
     assert result.verdict is rules.Verdict.CAN_APPLY
@@ -207,7 +209,7 @@ def test_a_software_engineer_with_a_degree_and_a_60000_euro_offer_can_apply(
     assert criterion(result, "bc-no-german-needed").status is rules.Status.MEETS
 
 
-def test_a_recent_graduate_paid_above_the_lower_threshold_can_apply(content: None) -> None:
+def test_a_recent_graduate_paid_above_the_lower_threshold_can_apply(route_content: None) -> None:
     answers = {
         **SOFTWARE_ENGINEER,
         "years_since_degree": 1,
@@ -221,7 +223,7 @@ def test_a_recent_graduate_paid_above_the_lower_threshold_can_apply(content: Non
 
 
 def test_an_experienced_engineer_paid_only_the_lower_threshold_is_possible_via_shortage_list(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(BLUE_CARD, {**SOFTWARE_ENGINEER, "salary": money_format(47000, "EUR")})
     assert criterion(result, "bc-recent-graduate").status is rules.Status.NOT_MET
@@ -230,7 +232,7 @@ def test_an_experienced_engineer_paid_only_the_lower_threshold_is_possible_via_s
     assert result.verdict is rules.Verdict.POSSIBLE
 
 
-def test_the_lower_threshold_is_45934_euros_20_rounded_up(content: None) -> None:
+def test_the_lower_threshold_is_45934_euros_20_rounded_up(route_content: None) -> None:
     below = evaluate(
         BLUE_CARD,
         {**SOFTWARE_ENGINEER, "years_since_degree": 0, "salary": money_format(45934, "EUR")},
@@ -244,7 +246,7 @@ def test_the_lower_threshold_is_45934_euros_20_rounded_up(content: None) -> None
 
 
 def test_an_it_specialist_without_a_degree_is_possible_since_only_it_experience_counts(
-    content: None,
+    route_content: None,
 ) -> None:
     answers = {**SOFTWARE_ENGINEER, "degree": "vocational", "stem_experience": 4}
     result = evaluate(BLUE_CARD, answers)
@@ -255,7 +257,7 @@ def test_an_it_specialist_without_a_degree_is_possible_since_only_it_experience_
 
 
 def test_an_offer_of_42000_euros_is_below_both_thresholds_and_not_eligible(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(
         BLUE_CARD,
@@ -264,18 +266,18 @@ def test_an_offer_of_42000_euros_is_below_both_thresholds_and_not_eligible(
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
 
 
-def test_a_graduate_without_a_job_offer_in_germany_is_not_eligible(content: None) -> None:
+def test_a_graduate_without_a_job_offer_in_germany_is_not_eligible(route_content: None) -> None:
     result = evaluate(BLUE_CARD, {**SOFTWARE_ENGINEER, "job_offer": "none"})
     assert criterion(result, "bc-job-offer").status is rules.Status.NOT_MET
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
 
 
-def test_an_engineer_who_does_not_know_the_salary_yet_is_possible(content: None) -> None:
+def test_an_engineer_who_does_not_know_the_salary_yet_is_possible(route_content: None) -> None:
     result = evaluate(BLUE_CARD, {**SOFTWARE_ENGINEER, "salary": UNKNOWN})
     assert result.verdict is rules.Verdict.POSSIBLE
 
 
-def test_the_salary_thresholds_are_due_for_review_in_january_2027(content: None) -> None:
+def test_the_salary_thresholds_are_due_for_review_in_january_2027(route_content: None) -> None:
     due = set(
         Criterion.objects.filter(program__slug=BLUE_CARD, review_by=date(2027, 1, 1)).values_list(
             "content_key", flat=True

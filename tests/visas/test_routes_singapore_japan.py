@@ -21,6 +21,8 @@ from visas.models import Criterion, KeyFigure, PointsTable
 from visas.vocabulary import UNKNOWN, Fact, answer_key, money_format
 
 pytestmark = pytest.mark.django_db
+# The content files these tests read (with the first three programs and the rates).
+CONTENT_FILES = ("singapore.toml", "japan.toml")
 
 TODAY = date(2026, 12, 2)
 JAPANESE = answer_key(Fact.LANGUAGE_LEVEL, "ja")
@@ -72,7 +74,9 @@ EP_HOLDER_IN_SINGAPORE = {
 }
 
 
-def test_a_high_earner_already_working_in_singapore_can_apply_on_salary(content: None) -> None:
+def test_a_high_earner_already_working_in_singapore_can_apply_on_salary(
+    route_content: None,
+) -> None:
     result = evaluate(ONE_PASS, EP_HOLDER_IN_SINGAPORE)
 
     assert result.verdict is rules.Verdict.CAN_APPLY
@@ -81,7 +85,7 @@ def test_a_high_earner_already_working_in_singapore_can_apply_on_salary(content:
 
 
 def test_a_high_earner_paid_in_us_dollars_is_compared_in_singapore_dollars(
-    content: None,
+    route_content: None,
 ) -> None:
     # USD 400,000 is well over SGD 360,000 at any rate near the stored one.
     result = evaluate(ONE_PASS, {**EP_HOLDER_IN_SINGAPORE, "salary": money_format(400000, "USD")})
@@ -90,7 +94,7 @@ def test_a_high_earner_paid_in_us_dollars_is_compared_in_singapore_dollars(
 
 
 def test_an_overseas_high_earner_may_apply_but_the_established_company_test_is_unchecked(
-    content: None,
+    route_content: None,
 ) -> None:
     answers = {**EP_HOLDER_IN_SINGAPORE, "residence": "IN", "job_offer": "none"}
 
@@ -104,7 +108,7 @@ def test_an_overseas_high_earner_may_apply_but_the_established_company_test_is_u
 
 
 def test_a_prize_winning_researcher_on_a_modest_salary_may_apply_on_achievements(
-    content: None,
+    route_content: None,
 ) -> None:
     answers = {
         **EP_HOLDER_IN_SINGAPORE,
@@ -121,7 +125,7 @@ def test_a_prize_winning_researcher_on_a_modest_salary_may_apply_on_achievements
     assert (prize.status, prize.cause) == (rules.Status.UNCLEAR, rules.Cause.RULE_UNCLEAR)
 
 
-def test_an_engineer_who_does_not_know_the_fixed_salary_may_apply(content: None) -> None:
+def test_an_engineer_who_does_not_know_the_fixed_salary_may_apply(route_content: None) -> None:
     result = evaluate(ONE_PASS, {**EP_HOLDER_IN_SINGAPORE, "salary": UNKNOWN})
 
     assert result.verdict is rules.Verdict.POSSIBLE
@@ -129,7 +133,7 @@ def test_an_engineer_who_does_not_know_the_fixed_salary_may_apply(content: None)
 
 
 def test_an_engineer_on_sgd_10000_a_month_without_achievements_is_not_eligible(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(ONE_PASS, {**EP_HOLDER_IN_SINGAPORE, "salary": money_format(120000, "SGD")})
 
@@ -137,7 +141,7 @@ def test_an_engineer_on_sgd_10000_a_month_without_achievements_is_not_eligible(
     assert route(result, "one-achievement-route").status is rules.Status.NOT_MET
 
 
-def test_a_singapore_citizen_does_not_need_the_one_pass(content: None) -> None:
+def test_a_singapore_citizen_does_not_need_the_one_pass(route_content: None) -> None:
     result = evaluate(ONE_PASS, {**EP_HOLDER_IN_SINGAPORE, "citizenship": "SG"})
 
     assert result.verdict is rules.Verdict.NOT_NEEDED
@@ -157,7 +161,7 @@ SINGAPORE_OFFER = {
 }
 
 
-def test_a_manager_on_sgd_25000_a_month_can_apply_without_compass(content: None) -> None:
+def test_a_manager_on_sgd_25000_a_month_can_apply_without_compass(route_content: None) -> None:
     result = evaluate(EMPLOYMENT_PASS, {**SINGAPORE_OFFER, "salary": money_format(300000, "SGD")})
 
     assert result.verdict is rules.Verdict.CAN_APPLY
@@ -165,7 +169,7 @@ def test_a_manager_on_sgd_25000_a_month_can_apply_without_compass(content: None)
 
 
 def test_a_graduate_on_sgd_8000_a_month_may_apply_but_compass_cannot_be_scored(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(EMPLOYMENT_PASS, SINGAPORE_OFFER)
 
@@ -181,14 +185,14 @@ def test_a_graduate_on_sgd_8000_a_month_may_apply_but_compass_cannot_be_scored(
     assert criterion(result, "ep-compass-c2-degree").status is rules.Status.MEETS
 
 
-def test_a_graduate_on_sgd_5000_a_month_is_below_the_qualifying_salary(content: None) -> None:
+def test_a_graduate_on_sgd_5000_a_month_is_below_the_qualifying_salary(route_content: None) -> None:
     result = evaluate(EMPLOYMENT_PASS, {**SINGAPORE_OFFER, "salary": money_format(60000, "SGD")})
 
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
     assert criterion(result, "ep-salary-2025-floor").status is rules.Status.NOT_MET
 
 
-def test_a_well_paid_manager_without_a_singapore_offer_is_not_eligible(content: None) -> None:
+def test_a_well_paid_manager_without_a_singapore_offer_is_not_eligible(route_content: None) -> None:
     answers = {**SINGAPORE_OFFER, "job_offer": "none", "salary": money_format(300000, "SGD")}
 
     result = evaluate(EMPLOYMENT_PASS, answers)
@@ -198,7 +202,7 @@ def test_a_well_paid_manager_without_a_singapore_offer_is_not_eligible(content: 
 
 
 def test_sgd_5800_a_month_is_possible_in_2026_but_below_the_2027_minimum(
-    content: None,
+    route_content: None,
 ) -> None:
     answers = {**SINGAPORE_OFFER, "salary": money_format(69600, "SGD")}
 
@@ -215,7 +219,7 @@ def test_sgd_5800_a_month_is_possible_in_2026_but_below_the_2027_minimum(
     assert criterion(in_2027, "ep-salary-2027-floor").status is rules.Status.NOT_MET
 
 
-def test_a_singapore_citizen_does_not_need_an_employment_pass(content: None) -> None:
+def test_a_singapore_citizen_does_not_need_an_employment_pass(route_content: None) -> None:
     result = evaluate(EMPLOYMENT_PASS, {**SINGAPORE_OFFER, "citizenship": "SG"})
 
     assert result.verdict is rules.Verdict.NOT_NEEDED
@@ -238,7 +242,7 @@ TOKYO_RESEARCH_ENGINEER = {
 
 
 def test_a_research_engineer_with_85_points_and_a_tokyo_contract_can_apply(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(HSP, TOKYO_RESEARCH_ENGINEER)
 
@@ -249,7 +253,7 @@ def test_a_research_engineer_with_85_points_and_a_tokyo_contract_can_apply(
 
 
 def test_a_developer_who_does_not_know_the_salary_gets_a_points_range_and_may_apply(
-    content: None,
+    route_content: None,
 ) -> None:
     # Master's (20), 8 years (15), aged 31 (10): 45 known; salary 0 to 40.
     answers = {
@@ -267,7 +271,7 @@ def test_a_developer_who_does_not_know_the_salary_gets_a_points_range_and_may_ap
     assert table.cause is rules.Cause.ANSWER_UNKNOWN
 
 
-def test_a_young_graduate_with_35_points_is_not_eligible(content: None) -> None:
+def test_a_young_graduate_with_35_points_is_not_eligible(route_content: None) -> None:
     # Bachelor's (10), 2 years (0), ¥4.5 million (10), aged 27 (15): 35 points.
     answers = {
         **TOKYO_RESEARCH_ENGINEER,
@@ -286,7 +290,7 @@ def test_a_young_graduate_with_35_points_is_not_eligible(content: None) -> None:
 
 
 def test_a_veteran_engineer_on_20_million_yen_qualifies_through_j_skip_without_points(
-    content: None,
+    route_content: None,
 ) -> None:
     # No degree (0), 10 years (20), ¥20 million (40), aged 45 (0): 60 points, below 70.
     answers = {
@@ -304,7 +308,7 @@ def test_a_veteran_engineer_on_20_million_yen_qualifies_through_j_skip_without_p
     assert route(result, "jp-jskip-experience").status is rules.Status.MEETS
 
 
-def test_jlpt_n2_does_not_add_to_the_japanese_degree_bonus_but_n1_does(content: None) -> None:
+def test_jlpt_n2_does_not_add_to_the_japanese_degree_bonus_but_n1_does(route_content: None) -> None:
     # Bachelor's from Japan (10 + 10), 3 years (5), ¥6.5 million (20), aged 28 (15).
     graduate = {
         **TOKYO_RESEARCH_ENGINEER,
@@ -324,7 +328,7 @@ def test_jlpt_n2_does_not_add_to_the_japanese_degree_bonus_but_n1_does(content: 
     assert with_n1.verdict is rules.Verdict.CAN_APPLY
 
 
-def test_a_salary_under_3_million_yen_is_a_warning_not_a_verdict(content: None) -> None:
+def test_a_salary_under_3_million_yen_is_a_warning_not_a_verdict(route_content: None) -> None:
     answers = {**TOKYO_RESEARCH_ENGINEER, "salary": money_format(2800000, "JPY")}
 
     result = evaluate(HSP, answers)
@@ -337,20 +341,20 @@ def test_a_salary_under_3_million_yen_is_a_warning_not_a_verdict(content: None) 
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
 
 
-def test_an_engineer_without_a_contract_in_japan_is_not_eligible(content: None) -> None:
+def test_an_engineer_without_a_contract_in_japan_is_not_eligible(route_content: None) -> None:
     result = evaluate(HSP, {**TOKYO_RESEARCH_ENGINEER, "job_offer": "none"})
 
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
     assert criterion(result, "jp-contract-in-japan").status is rules.Status.NOT_MET
 
 
-def test_a_japanese_citizen_does_not_need_hsp_status(content: None) -> None:
+def test_a_japanese_citizen_does_not_need_hsp_status(route_content: None) -> None:
     result = evaluate(HSP, {**TOKYO_RESEARCH_ENGINEER, "citizenship": "JP"})
 
     assert result.verdict is rules.Verdict.NOT_NEEDED
 
 
-def test_japanese_fees_are_due_for_review_after_the_2026_fee_law(content: None) -> None:
+def test_japanese_fees_are_due_for_review_after_the_2026_fee_law(route_content: None) -> None:
     reviews = dict(
         KeyFigure.objects.filter(program__slug=HSP, kind="fee").values_list(
             "content_key", "review_by"

@@ -16,6 +16,8 @@ from visas.models import Criterion, KeyFigure
 from visas.vocabulary import UNKNOWN, Fact, LegalStatus, Selection, answer_key, money_format
 
 pytestmark = pytest.mark.django_db
+# The content files these tests read (with the first three programs and the rates).
+CONTENT_FILES = ("uk.toml",)
 
 TODAY = date(2026, 12, 2)
 ENGLISH = answer_key(Fact.LANGUAGE_LEVEL, "en")
@@ -49,7 +51,7 @@ ENDORSED_RESEARCHER = {
 
 
 def test_an_endorsed_researcher_can_apply_without_a_job_offer_or_english_test(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(GLOBAL_TALENT, {**ENDORSED_RESEARCHER, "job_offer": "none"})
     assert result.verdict is rules.Verdict.CAN_APPLY
@@ -58,7 +60,7 @@ def test_an_endorsed_researcher_can_apply_without_a_job_offer_or_english_test(
     assert result.selection.mechanism is Selection.NONE
 
 
-def test_an_engineer_with_a_listed_prize_can_apply_without_endorsement(content: None) -> None:
+def test_an_engineer_with_a_listed_prize_can_apply_without_endorsement(route_content: None) -> None:
     result = evaluate(
         GLOBAL_TALENT, {"citizenship": "CN", "age": 52, "endorsement": "no", "prize": "listed"}
     )
@@ -68,7 +70,7 @@ def test_an_engineer_with_a_listed_prize_can_apply_without_endorsement(content: 
 
 
 def test_a_developer_who_does_not_know_if_she_would_be_endorsed_is_possible(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(
         GLOBAL_TALENT, {"citizenship": "BR", "age": 29, "endorsement": UNKNOWN, "prize": "major"}
@@ -81,7 +83,7 @@ def test_a_developer_who_does_not_know_if_she_would_be_endorsed_is_possible(
 
 
 def test_a_researcher_with_neither_endorsement_nor_listed_prize_is_not_eligible(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(
         GLOBAL_TALENT, {"citizenship": "NG", "age": 40, "endorsement": "no", "prize": "major"}
@@ -91,18 +93,18 @@ def test_a_researcher_with_neither_endorsement_nor_listed_prize_is_not_eligible(
     assert route(result, "gt-prize").status is rules.Status.NOT_MET
 
 
-def test_an_endorsed_seventeen_year_old_is_not_eligible(content: None) -> None:
+def test_an_endorsed_seventeen_year_old_is_not_eligible(route_content: None) -> None:
     result = evaluate(GLOBAL_TALENT, {**ENDORSED_RESEARCHER, "age": 17})
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
 
 
-def test_a_british_citizen_does_not_need_global_talent(content: None) -> None:
+def test_a_british_citizen_does_not_need_global_talent(route_content: None) -> None:
     result = evaluate(GLOBAL_TALENT, {**ENDORSED_RESEARCHER, "citizenship": "GB"})
     assert result.verdict is rules.Verdict.NOT_NEEDED
 
 
 def test_global_talent_fees_are_due_for_review_and_the_proposals_are_not_in_force(
-    content: None,
+    route_content: None,
 ) -> None:
     fees = KeyFigure.objects.filter(
         program__slug=GLOBAL_TALENT, content_key__in=["gt-fee-endorsement", "gt-fee-visa"]
@@ -131,13 +133,15 @@ RECENT_GRADUATE = {
 }
 
 
-def test_a_recent_graduate_of_a_listed_university_with_savings_can_apply(content: None) -> None:
+def test_a_recent_graduate_of_a_listed_university_with_savings_can_apply(
+    route_content: None,
+) -> None:
     result = evaluate(HPI, RECENT_GRADUATE)
     assert result.verdict is rules.Verdict.CAN_APPLY
     assert result.selection.mechanism is Selection.CAP
 
 
-def test_a_graduate_who_does_not_know_her_english_level_is_possible(content: None) -> None:
+def test_a_graduate_who_does_not_know_her_english_level_is_possible(route_content: None) -> None:
     result = evaluate(HPI, {**RECENT_GRADUATE, ENGLISH: UNKNOWN})
     assert result.verdict is rules.Verdict.POSSIBLE
     english = criterion(result, "hpi-english-b2")
@@ -145,26 +149,28 @@ def test_a_graduate_who_does_not_know_her_english_level_is_possible(content: Non
     assert english.meets_with == ("B2", "C1", "C2")
 
 
-def test_a_graduate_of_seven_years_ago_is_not_eligible(content: None) -> None:
+def test_a_graduate_of_seven_years_ago_is_not_eligible(route_content: None) -> None:
     result = evaluate(HPI, {**RECENT_GRADUATE, "years_since_degree": 7})
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
     assert criterion(result, "hpi-degree-within-5-years").status is rules.Status.NOT_MET
 
 
 def test_a_graduate_of_a_nationally_recognised_university_is_not_eligible(
-    content: None,
+    route_content: None,
 ) -> None:
     result = evaluate(HPI, {**RECENT_GRADUATE, "institution": "national"})
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
 
 
-def test_a_graduate_with_b1_english_is_not_eligible_after_8_january_2026(content: None) -> None:
+def test_a_graduate_with_b1_english_is_not_eligible_after_8_january_2026(
+    route_content: None,
+) -> None:
     result = evaluate(HPI, {**RECENT_GRADUATE, ENGLISH: "B1"})
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
     assert criterion(result, "hpi-english-b2").status is rules.Status.NOT_MET
 
 
-def test_before_8_january_2026_the_b2_rule_was_not_yet_in_force(content: None) -> None:
+def test_before_8_january_2026_the_b2_rule_was_not_yet_in_force(route_content: None) -> None:
     result = evaluate(HPI, {**RECENT_GRADUATE, ENGLISH: "B1"}, today=date(2025, 12, 1))
     english = criterion(result, "hpi-english-b2")
     assert english.legal is LegalStatus.NOT_YET
@@ -172,18 +178,18 @@ def test_before_8_january_2026_the_b2_rule_was_not_yet_in_force(content: None) -
     assert result.verdict is rules.Verdict.POSSIBLE
 
 
-def test_a_graduate_with_1000_pounds_of_savings_is_not_eligible(content: None) -> None:
+def test_a_graduate_with_1000_pounds_of_savings_is_not_eligible(route_content: None) -> None:
     result = evaluate(HPI, {**RECENT_GRADUATE, "savings": money_format(1000, "GBP")})
     assert result.verdict is rules.Verdict.NOT_ELIGIBLE
     assert criterion(result, "hpi-savings").status is rules.Status.NOT_MET
 
 
-def test_a_british_graduate_does_not_need_hpi(content: None) -> None:
+def test_a_british_graduate_does_not_need_hpi(route_content: None) -> None:
     result = evaluate(HPI, {**RECENT_GRADUATE, "citizenship": "GB"})
     assert result.verdict is rules.Verdict.NOT_NEEDED
 
 
-def test_the_hpi_cap_and_fee_are_stored_with_their_dates(content: None) -> None:
+def test_the_hpi_cap_and_fee_are_stored_with_their_dates(route_content: None) -> None:
     cap = KeyFigure.objects.get(program__slug=HPI, content_key="hpi-cap")
     assert int(cap.value) == 8000
     fee = KeyFigure.objects.get(program__slug=HPI, content_key="hpi-fee")

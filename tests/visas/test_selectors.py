@@ -312,14 +312,14 @@ def test_kept_rules_and_facts_follow_every_revision(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     program = make_program("kept")
-    facts = selectors.facts_in_use()
+    facts = set(selectors.facts_in_use())
     assert {Fact.FIELD, Fact.INSTITUTION} <= facts
     assert Fact.FAMILY not in facts
     with django_assert_num_queries(1):  # kept: only the versions are read
-        assert selectors.facts_in_use() == facts
+        assert set(selectors.facts_in_use()) == facts
     versions = selectors.program_versions()
     with django_assert_num_queries(0):  # versions read with another query (a questionnaire)
-        assert selectors.facts_in_use(versions=versions) == facts
+        assert set(selectors.facts_in_use(versions=versions)) == facts
 
     # An edit that raises the revision (as every adviser's edit does) shows at once.
     Criterion.objects.create(
@@ -332,11 +332,13 @@ def test_kept_rules_and_facts_follow_every_revision(
         importance=Importance.REQUIRED,
         statement="Alone.",
     )
-    assert selectors.facts_in_use() == facts  # the same revision: the same rules, kept
+    assert set(selectors.facts_in_use()) == facts  # the same revision: the same rules, kept
     services.program_revision_bump(program=program)
-    assert selectors.facts_in_use() == facts | {Fact.FAMILY}
+    assert set(selectors.facts_in_use()) == facts | {Fact.FAMILY}
+    # With the names of the programs reading each fact (for "Why we ask").
+    assert selectors.facts_in_use()[Fact.FAMILY] == (program.name,)
     assert Fact.FAMILY in {c.condition.fact for c in selectors.program_rules_current()[0].criteria}
-    assert selectors.facts_in_use(versions=versions) == facts  # as they were then
+    assert set(selectors.facts_in_use(versions=versions)) == facts  # as they were then
 
     # A program made anew under the same slug starts again at revision 1: its id tells.
     Criterion.objects.all().delete()  # grouped items first (see test_models)
@@ -356,7 +358,7 @@ def test_kept_rules_and_facts_follow_every_revision(
     assert [(slug, revision) for slug, _, revision in selectors.program_versions()] == [
         (slug, revision) for slug, _, revision in versions
     ]
-    assert selectors.facts_in_use() == facts | {Fact.FAMILY}
+    assert set(selectors.facts_in_use()) == facts | {Fact.FAMILY}
 
 
 def test_versions_read_with_another_query_are_the_same() -> None:
