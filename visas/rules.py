@@ -89,9 +89,9 @@ Verdict (:class:`Verdict`)
 
 What would change the outcome (``changes``)
     Computed by evaluating again, never written by hand. For each required unit that is not
-    met (or unclear because of the answer), each criterion or points row that is not met
-    proposes the smallest answer that would meet it (never citizenship, never being
-    younger). Each proposal is tried alone, and the first of each unit together; a change is
+    met (or unclear because of the answer), each criterion that is not met, and of a points
+    table the three rows worth most that are not earned (one per fact), proposes the smallest
+    answer that would meet it (never citizenship, never being younger). Each proposal is tried alone, and the first of each unit together; a change is
     kept when it improves the verdict (not eligible < possible < can apply), the combined one
     only when it beats every single one.
 
@@ -104,6 +104,7 @@ What would change the outcome (``changes``)
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import json
@@ -125,6 +126,7 @@ from visas.vocabulary import (
     Combine,
     Fact,
     FactKind,
+    FactSpec,
     FigureKind,
     Importance,
     LabelledEnum,
@@ -483,8 +485,15 @@ class ProgramResult:
 # Reading answers and checking conditions
 
 
+@functools.lru_cache(maxsize=1024)
+def _spec_at(fact: Fact, key: str) -> FactSpec | None:
+    """``FACTS[fact].at(key)``, worked out once per (fact, key): the engine asks it for every
+    condition it checks."""
+    return FACTS[fact].at(key)
+
+
 def _values_of(fact: Fact, key: str) -> type[LabelledEnum] | None:
-    spec = FACTS[fact].at(key)
+    spec = _spec_at(fact, key)
     return spec.values if spec is not None else None
 
 
@@ -561,7 +570,7 @@ def _answer(fact: Fact, key: str, answers: Answers) -> Answer | None:
     """The valid answer to a fact (at a key), ``UNKNOWN``, or None when absent, not a valid
     answer, or the fact has no such key. An amount is an :class:`Amount`, whatever the key
     (the currency it is compared in)."""
-    spec = FACTS[fact].at(key)
+    spec = _spec_at(fact, key)
     if spec is None:
         return None
     if spec.kind is FactKind.MONEY:
@@ -628,6 +637,7 @@ def _position(fact: Fact, key: str, value: object) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _bounds(condition: Condition) -> tuple[int, int] | None:
     """The inclusive (low, high) ranks or numbers a threshold allows; None if unreadable."""
     keys = [_position(condition.fact, condition.key, value) for value in condition.values]
@@ -645,12 +655,13 @@ def _bounds(condition: Condition) -> tuple[int, int] | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def readable(condition: Condition) -> bool:
     """Whether the condition has a threshold the engine can check."""
     operator = condition.operator
     if operator is Operator.ANY:
         return True
-    if operator is Operator.UNSPECIFIED or FACTS[condition.fact].at(condition.key) is None:
+    if operator is Operator.UNSPECIFIED or _spec_at(condition.fact, condition.key) is None:
         return False
     if operator in (Operator.IN, Operator.NOT_IN):
         return bool(condition.values)
@@ -1134,6 +1145,9 @@ def _proposal(condition: Condition, answer: Value | None) -> Value | None:
     return proposal if _valid(fact, key, proposal) else None
 
 
+_ROWS_PROPOSED = 3  # per points table, in "what would change the outcome"
+
+
 def _unit_proposals(
     unit: NodeResult,
     program: ProgramRules,
@@ -1156,7 +1170,17 @@ def _unit_proposals(
             table_result = next(p for p in evaluation.points if str(p.id) == leaf.ref)
             earned = {row.id for row in table_result.rows if row.status is Status.MEETS}
             rows = sorted(tables[leaf.ref].rows, key=lambda row: -row.points)
-            conditions += [row.condition for row in rows if row.id not in earned]
+            # The rows worth most, one per fact: each is evaluated again, and a long table
+            # would otherwise mean dozens of evaluations for little.
+            proposed: set[tuple[Fact, str]] = set()
+            for row in rows:
+                fact_key = (row.condition.fact, row.condition.key)
+                if row.id in earned or fact_key in proposed:
+                    continue
+                proposed.add(fact_key)
+                conditions.append(row.condition)
+                if len(proposed) == _ROWS_PROPOSED:
+                    break
     proposals: list[tuple[Fact, str, Value]] = []
     for condition in conditions:
         answer = _shown(_answer(condition.fact, condition.key, answers))

@@ -40,9 +40,7 @@ def test_the_list_filters_by_country_and_by_no_job_offer(client: Client) -> None
 
 
 @pytest.mark.usefixtures("all_content")
-def test_an_edited_rate_changes_the_programs_reading_amounts(
-    client: Client, adviser: User
-) -> None:
+def test_an_edited_rate_changes_the_programs_reading_amounts(client: Client, adviser: User) -> None:
     before = dict(Program.objects.values_list("slug", "revision"))
     client.force_login(adviser)
     rate = ExchangeRate.objects.get(currency="INR")
@@ -58,7 +56,9 @@ def test_an_edited_rate_changes_the_programs_reading_amounts(
         "content_key": rate.content_key,
     }
     # The stale-save guard's fingerprint, as the form was opened.
-    fingerprint = re.search(r'name="([^"]*fingerprint[^"]*)" value="([^"]*)"', form.content.decode())
+    fingerprint = re.search(
+        r'name="([^"]*fingerprint[^"]*)" value="([^"]*)"', form.content.decode()
+    )
     if fingerprint:
         data[fingerprint.group(1)] = fingerprint.group(2)
     response = client.post(url, data)
