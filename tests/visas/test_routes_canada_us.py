@@ -3,35 +3,22 @@ visas/content/canada.toml and visas/content/us-o1a.toml."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from tests.visas import routes
+from tests.visas.routes import criterion, evaluate
 from visas import rules, selectors
-from visas.models import Criterion, PointsTable
 from visas.vocabulary import UNKNOWN, Clarity, Fact, Selection, answer_key, money_format
 
 pytestmark = pytest.mark.django_db
 # The content files these tests read (with the first three programs and the rates).
 CONTENT_FILES = ("canada.toml", "us-o1a.toml")
 
-TODAY = date(2026, 12, 2)
 ENGLISH = answer_key(Fact.LANGUAGE_LEVEL, "en")
 
 
-def evaluate(slug: str, answers: dict[str, object]) -> rules.ProgramResult:
-    program = selectors.program_rules_get(slug=slug)
-    return rules.evaluate_program(program, answers, today=TODAY)
-
-
-def criterion(result: rules.ProgramResult, key: str) -> rules.CriterionResult:
-    pk = Criterion.objects.get(content_key=key).pk
-    return next(c for c in result.criteria if c.id == pk)
-
-
 def fsw_grid(result: rules.ProgramResult) -> rules.PointsResult:
-    pk = PointsTable.objects.get(content_key="ca-ee-fsw-grid").pk
-    return next(p for p in result.points if p.id == pk)
+    return routes.points(result, "ca-ee-fsw-grid")
 
 
 # --- Canada Express Entry (Federal Skilled Worker) ------------------------------------------

@@ -13,39 +13,24 @@ from datetime import date
 
 import pytest
 
-from visas import rules, selectors
-from visas.models import Criterion, PointsTable
+from tests.visas import routes
+from tests.visas.routes import criterion, evaluate, route
+from visas import rules
+from visas.models import Criterion
 from visas.vocabulary import UNKNOWN, Fact, Selection, answer_key, money_format
 
 pytestmark = pytest.mark.django_db
 # The content files these tests read (with the first three programs and the rates).
 CONTENT_FILES = ("germany.toml",)
 
-TODAY = date(2026, 12, 2)
 GERMAN = answer_key(Fact.LANGUAGE_LEVEL, "de")
 ENGLISH = answer_key(Fact.LANGUAGE_LEVEL, "en")
 OPPORTUNITY_CARD = "germany-opportunity-card"
 BLUE_CARD = "eu-blue-card-germany"
 
 
-def evaluate(slug: str, answers: dict[str, object], today: date = TODAY) -> rules.ProgramResult:
-    program = selectors.program_rules_get(slug=slug)
-    assert program is not None, slug
-    return rules.evaluate_program(program, answers, today=today)
-
-
-def route(result: rules.ProgramResult, key: str) -> rules.NodeResult:
-    return next(node for node in result.routes if node.ref == key)
-
-
-def criterion(result: rules.ProgramResult, key: str) -> rules.CriterionResult:
-    pk = Criterion.objects.get(program__slug=result.program.slug, content_key=key).pk
-    return next(c for c in result.criteria if c.id == pk)
-
-
 def points(result: rules.ProgramResult) -> rules.PointsResult:
-    pk = PointsTable.objects.get(program__slug=OPPORTUNITY_CARD, content_key="oc-points").pk
-    return next(p for p in result.points if p.id == pk)
+    return routes.points(result, "oc-points")
 
 
 # --- Opportunity Card ------------------------------------------------------------------------

@@ -16,50 +16,19 @@ from datetime import date
 
 import pytest
 
-from visas import rules, selectors
-from visas.models import Criterion, KeyFigure, PointsTable
+from tests.visas.routes import criterion, evaluate, points, route
+from visas import rules
+from visas.models import Criterion, KeyFigure
 from visas.vocabulary import UNKNOWN, Fact, answer_key, money_format
 
 pytestmark = pytest.mark.django_db
 # The content files these tests read (with the first three programs and the rates).
 CONTENT_FILES = ("singapore.toml", "japan.toml")
 
-TODAY = date(2026, 12, 2)
 JAPANESE = answer_key(Fact.LANGUAGE_LEVEL, "ja")
 ONE_PASS = "singapore-one-pass"
 EMPLOYMENT_PASS = "singapore-employment-pass"
 HSP = "japan-hsp"
-
-
-def evaluate(slug: str, answers: dict[str, object], today: date = TODAY) -> rules.ProgramResult:
-    program = selectors.program_rules_get(slug=slug)
-    assert program is not None, slug
-    return rules.evaluate_program(program, answers, today=today)
-
-
-def route(result: rules.ProgramResult, key: str) -> rules.NodeResult:
-    def walk(nodes: tuple[rules.NodeResult, ...]) -> rules.NodeResult | None:
-        for node in nodes:
-            if node.ref == key:
-                return node
-            found = walk(node.children)
-            if found is not None:
-                return found
-        return None
-
-    found = walk(result.routes) or walk((result.requirements,))
-    assert found is not None, key
-    return found
-
-
-def criterion(result: rules.ProgramResult, key: str) -> rules.CriterionResult:
-    pk = Criterion.objects.get(program__slug=result.program.slug, content_key=key).pk
-    return next(c for c in result.criteria if c.id == pk)
-
-
-def points(result: rules.ProgramResult, key: str) -> rules.PointsResult:
-    pk = PointsTable.objects.get(program__slug=result.program.slug, content_key=key).pk
-    return next(p for p in result.points if p.id == pk)
 
 
 # --- ONE Pass ------------------------------------------------------------------------------

@@ -11,33 +11,18 @@ from datetime import date
 
 import pytest
 
-from visas import rules, selectors
-from visas.models import Criterion, KeyFigure
+from tests.visas.routes import criterion, evaluate, route
+from visas import rules
+from visas.models import KeyFigure
 from visas.vocabulary import UNKNOWN, Fact, LegalStatus, Selection, answer_key, money_format
 
 pytestmark = pytest.mark.django_db
 # The content files these tests read (with the first three programs and the rates).
 CONTENT_FILES = ("uk.toml",)
 
-TODAY = date(2026, 12, 2)
 ENGLISH = answer_key(Fact.LANGUAGE_LEVEL, "en")
 GLOBAL_TALENT = "uk-global-talent"
 HPI = "uk-high-potential-individual"
-
-
-def evaluate(slug: str, answers: dict[str, object], today: date = TODAY) -> rules.ProgramResult:
-    program = selectors.program_rules_get(slug=slug)
-    assert program is not None, slug
-    return rules.evaluate_program(program, answers, today=today)
-
-
-def route(result: rules.ProgramResult, key: str) -> rules.NodeResult:
-    return next(node for node in result.routes if node.ref == key)
-
-
-def criterion(result: rules.ProgramResult, key: str) -> rules.CriterionResult:
-    pk = Criterion.objects.get(program__slug=result.program.slug, content_key=key).pk
-    return next(c for c in result.criteria if c.id == pk)
 
 
 # --- Global Talent ---------------------------------------------------------------------------
