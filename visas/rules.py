@@ -540,21 +540,27 @@ class Amount:
         return next(((low, high) for code, low, high in self.worth if code == currency), None)
 
 
-def amount_convert(amount: int, currency: str, rates: Sequence[Rate]) -> Amount:
-    """An amount with its worth in every currency the rates know (when its own has a rate)."""
+def amount_worth(amount: int, currency: str, target: str, rates: Sequence[Rate]) -> Decimal | None:
+    """What an amount is worth in another currency at the rates; None without a rate for
+    either."""
     per_eur = {rate.currency: rate.per_eur for rate in rates if rate.per_eur > 0}
     per_eur.setdefault("EUR", Decimal(1))
+    if currency not in per_eur or target not in per_eur:
+        return None
+    return Decimal(amount) / per_eur[currency] * per_eur[target]
+
+
+def amount_convert(amount: int, currency: str, rates: Sequence[Rate]) -> Amount:
+    """An amount with its worth in every currency the rates know (when its own has a rate),
+    as a range of ``CONVERSION_MARGIN`` either side."""
     worth = []
-    if currency in per_eur:
-        for code, rate in sorted(per_eur.items()):
-            if code == currency:
-                continue
-            value = Decimal(amount) / per_eur[currency] * rate
-            low = int((value * (1 - CONVERSION_MARGIN)).to_integral_value(rounding="ROUND_FLOOR"))
-            high = int(
-                (value * (1 + CONVERSION_MARGIN)).to_integral_value(rounding="ROUND_CEILING")
-            )
-            worth.append((code, low, high))
+    for code in sorted({"EUR", *(rate.currency for rate in rates)} - {currency}):
+        value = amount_worth(amount, currency, code, rates)
+        if value is None:
+            continue
+        low = int((value * (1 - CONVERSION_MARGIN)).to_integral_value(rounding="ROUND_FLOOR"))
+        high = int((value * (1 + CONVERSION_MARGIN)).to_integral_value(rounding="ROUND_CEILING"))
+        worth.append((code, low, high))
     return Amount(money_format(amount, currency), amount, currency, tuple(worth))
 
 
@@ -694,13 +700,12 @@ def _numbers_between(
     minimum: int, maximum: int, conditions: Iterable[Condition]
 ) -> tuple[int, ...]:
     """The ends of a range and each threshold within it with its neighbours."""
-    spec = types.SimpleNamespace(minimum=minimum, maximum=maximum)
-    candidates = {spec.minimum, spec.maximum}
+    candidates = {minimum, maximum}
     for condition in conditions:
         for value in condition.values:
             if isinstance(value, int) and not isinstance(value, bool):
                 candidates.update({value - 1, value, value + 1})
-    return tuple(sorted(n for n in candidates if spec.minimum <= n <= spec.maximum))
+    return tuple(sorted(n for n in candidates if minimum <= n <= maximum))
 
 
 def _range_of(condition: Condition, answer: Amount) -> tuple[int, ...] | None:
@@ -1558,6 +1563,7 @@ __all__ = [
     "Value",
     "Verdict",
     "amount_convert",
+    "amount_worth",
     "evaluate",
     "evaluate_program",
     "leaves",

@@ -76,11 +76,12 @@ def program_rules_list(*, slugs: Sequence[str] | None = None) -> list[rules.Prog
     if slugs is not None:
         programs = programs.filter(slug__in=list(slugs))
     found = [_program_rules(program) for program in programs]
-    if not any(_reads_amounts(program) for program in found):
+    reading = {program.slug for program in found if _reads_amounts(program)}
+    if not reading:
         return found
     rates = exchange_rates()
     return [
-        dataclasses.replace(program, rates=rates) if _reads_amounts(program) else program
+        dataclasses.replace(program, rates=rates) if program.slug in reading else program
         for program in found
     ]
 

@@ -148,16 +148,15 @@ def converted_sentence(answer: object, currency: str, rates: Sequence[rules.Rate
     parsed = money_parse(answer)
     if parsed is None or parsed[1].value == currency:
         return ""
-    found = rules.amount_convert(parsed[0], parsed[1].value, rates).range_in(currency)
+    worth = rules.amount_worth(parsed[0], parsed[1].value, currency, rates)
     dates = [rate.as_of for rate in rates if rate.currency in (currency, parsed[1].value)]
-    if found is None or not dates:
+    if worth is None or not dates:
         return ""
-    middle = round((found[0] + found[1]) / 2)
     return _(
         "That is about %(amount)s at the exchange rates of %(date)s (give or take "
         "%(margin)s%%, as rates move)."
     ) % {
-        "amount": money(middle, currency),
+        "amount": money(round(worth), currency),
         "date": a_date(max(dates)),
         "margin": number_format((rules.CONVERSION_MARGIN * 100).normalize()),
     }
@@ -878,7 +877,7 @@ def program_view(
         return ProgramView(
             program,
             None,
-            _country(program.country),
+            country_name(program.country),
             label(program.status),
             criteria,
             points,
@@ -893,7 +892,7 @@ def program_view(
     return ProgramView(
         program,
         result,
-        _country(program.country),
+        country_name(program.country),
         label(program.status),
         criteria,
         points,
@@ -1034,12 +1033,11 @@ def approximately(amount: Decimal, currency: str, target: str, rates: Sequence[r
     without a rate."""
     if not target or currency == target:
         return ""
-    converted = rules.amount_convert(int(amount), currency, rates).range_in(target)
-    if converted is None:
+    worth = rules.amount_worth(int(amount), currency, target, rates)
+    if worth is None:
         return ""
-    middle = Decimal(converted[0] + converted[1]) / 2
     # Round to three significant figures: the rate is approximate anyway.
-    rounded = int(middle.quantize(Decimal(10) ** max(len(str(int(middle))) - 3, 0)))
+    rounded = int(worth.quantize(Decimal(10) ** max(len(str(int(worth))) - 3, 0)))
     return _("about %(amount)s") % {"amount": money(rounded, target)}
 
 
@@ -1072,10 +1070,6 @@ def cost_sentence(cost: Cost, target: str, rates: Sequence[rules.Rate]) -> str:
 
 def country_name(code: str) -> str:
     """A country's name in the active language (the code, for one the vocabulary lacks)."""
-    return _country(code)
-
-
-def _country(code: str) -> str:
     try:
         return label(Country(code))
     except ValueError:

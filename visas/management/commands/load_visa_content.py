@@ -78,8 +78,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[Path] = options["file"] or content_files()
         data = content_read(paths)
-        if not data["rates"]:
-            del data["rates"]
         names = ", ".join(path.name for path in paths)
         try:
             report = content_load(data=data, force=options["force"])
